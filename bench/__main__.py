@@ -1,0 +1,29 @@
+"""`make bench`: print performance figures. Nothing here asserts; targets are in README.
+
+Every module `bench/bench_*.py` exposes `run() -> None` and prints its own lines.
+Run one with `python -m bench NAME` (e.g. `python -m bench vault`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str]) -> int:
+    here = Path(__file__).parent
+    names = sorted(m.name for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_"))
+    wanted = {f"bench_{a}" for a in argv}
+    for name in names:
+        if wanted and name not in wanted:
+            continue
+        module = importlib.import_module(f"bench.{name}")
+        print(f"== {name.removeprefix('bench_')} ==", flush=True)
+        module.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

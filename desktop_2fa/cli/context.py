@@ -1,0 +1,103 @@
+"""Where the CLI gets its vault path, passwords and the time.
+
+This is the edge of the program: it reads the environment, the terminal and
+the clock, so nothing below it has to.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
+
+VAULT_ENV = "DESKTOP_2FA_VAULT"
+PASSWORD_ENV = "DESKTOP_2FA_PASSWORD"  # noqa: S105 - a variable name
+NEW_PASSWORD_ENV = "DESKTOP_2FA_NEW_PASSWORD"  # noqa: S105 - a variable name
+VAULT_FILENAME = "vault.json"
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one line, exit status 1."""
+
+
+def vault_path(args: argparse.Namespace) -> Path:
+    """--vault, else $DESKTOP_2FA_VAULT, else the platform's user data folder."""
+    explicit = getattr(args, "vault", None) or os.environ.get(VAULT_ENV)
+    if explicit:
+        return Path(explicit).expanduser()
+    from platformdirs import user_data_path  # only when needed
+
+    return user_data_path("desktop-2fa", appauthor=False) / VAULT_FILENAME
+
+
+def _read_password_file(path: str) -> str:
+    try:
+        text = Path(path).expanduser().read_text(encoding="utf-8")
+    except OSError as e:
+        raise UserError(f"cannot read password file {path}: {e.strerror or e}") from e
+    # First line only, without its line ending: `echo pw > file` must work.
+    return text.splitlines()[0] if text else ""
+
+
+def _prompt(prompt: str) -> str:
+    import getpass
+
+    if not sys.stdin.isatty():
+        raise UserError(
+            "no password given: use --password-file or set DESKTOP_2FA_PASSWORD "
+            "when not running in a terminal"
+        )
+    try:
+        return getpass.getpass(prompt)
+    except EOFError as e:
+        raise UserError("no password given") from e
+
+
+def password(args: argparse.Namespace, prompt: str = "Vault password: ") -> str:
+    """The current vault password: --password-file, else the env var, else a prompt."""
+    file = getattr(args, "password_file", None)
+    if file:
+        return _read_password_file(file)
+    env = os.environ.get(PASSWORD_ENV)
+    if env is not None:
+        return env
+    return _prompt(prompt)
+
+
+def _confirmed_new_password(label: str) -> str:
+    first = _prompt(f"{label}: ")
+    if first != _prompt(f"{label} (again): "):
+        raise UserError("the two passwords differ; nothing was changed")
+    return first
+
+
+def new_password(args: argparse.Namespace, *, for_init: bool) -> str:
+    """A new password: from a file or env var for scripts, else asked twice."""
+    file = getattr(args, "new_password_file", None)
+    if file:
+        pw = _read_password_file(file)
+    elif not for_init and os.environ.get(NEW_PASSWORD_ENV) is not None:
+        pw = os.environ[NEW_PASSWORD_ENV]
+    elif for_init and (getattr(args, "password_file", None) or PASSWORD_ENV in os.environ):
+        pw = password(args)
+    else:
+        pw = _confirmed_new_password("New vault password")
+    if not pw:
+        raise UserError("the password must not be empty")
+    if len(pw) < 8:
+        print("warning: a password under 8 characters is easy to guess", file=sys.stderr)
+    return pw
+
+
+def now() -> float:
+    return time.time()
+
+
+def now_dt() -> datetime:
+    return datetime.now(UTC)

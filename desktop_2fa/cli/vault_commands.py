@@ -1,0 +1,256 @@
+"""Subcommands that work on the vault: init, add, list, code, remove, passwd, backup-codes.
+
+Heavy modules are imported inside the handlers: `desktop-2fa code` has a
+150 ms budget in a fresh process and must load only what it uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import sys
+from typing import Any
+
+from desktop_2fa.cli import context
+from desktop_2fa.cli.context import UserError
+from desktop_2fa.vault.errors import AmbiguousAccount
+from desktop_2fa.vault.model import Account, VaultData
+from desktop_2fa.vault.store import OpenVault, VaultFile
+
+
+def _open(args: argparse.Namespace) -> OpenVault:
+    return VaultFile(context.vault_path(args)).unlock(context.password(args))
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from desktop_2fa.vault import crypto
+
+    path = context.vault_path(args)
+    if path.exists():
+        raise UserError(f"a vault already exists at {path}; refusing to overwrite it")
+    if args.kdf_memory_mib * 1024 < crypto.MIN_MEMORY_KIB or args.kdf_passes < crypto.MIN_TIME_COST:
+        raise UserError("key derivation must use at least 64 MiB and 3 passes")
+    kdf = crypto.KdfParams.new(
+        time_cost=args.kdf_passes, memory_kib=args.kdf_memory_mib * 1024, lanes=args.kdf_lanes
+    )
+    VaultFile(path).create(context.new_password(args, for_init=True), kdf=kdf)
+    print(f"Created an empty vault at {path}")
+    return 0
+
+
+def _read_uri(arg: str) -> str:
+    if arg == "-":  # keeps the secret out of shell history and `ps`
+        return sys.stdin.readline().strip()
+    return arg
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from desktop_2fa.core import uri
+    from desktop_2fa.vault import edits
+
+    spec = uri.parse(_read_uri(args.uri))
+    vault = _open(args)
+    data, account = edits.add_account(
+        vault.data,
+        spec,
+        context.now_dt(),
+        note=args.note,
+        group=args.group,
+        favourite=args.favourite,
+    )
+    vault.save(data)
+    print(f"Added {account.label}")
+    return 0
+
+
+def _account_json(a: Account) -> dict[str, Any]:
+    p = a.params
+    return {
+        "id": a.id,
+        "issuer": a.issuer,
+        "name": a.name,
+        "kind": p.kind.value,
+        "algorithm": p.algorithm.value,
+        "digits": p.digits,
+        "period": p.period if p.is_time_based else None,
+        "counter": None if p.is_time_based else p.counter,
+        "group": a.group,
+        "favourite": a.favourite,
+        "note": a.note,
+        "backup_codes": {"total": len(a.backup_codes.codes), "unused": a.backup_codes.unused},
+        "enrollment": None
+        if a.enrollment is None
+        else {"server": a.enrollment.server, "email": a.enrollment.email},
+    }
+
+
+def _sorted(data: VaultData) -> list[Account]:
+    return sorted(
+        data.accounts, key=lambda a: (not a.favourite, a.issuer.casefold(), a.name.casefold())
+    )
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    accounts = _sorted(_open(args).data)
+    if args.json:
+        print(json.dumps([_account_json(a) for a in accounts], ensure_ascii=False, indent=2))
+        return 0
+    if not accounts:
+        print("The vault is empty. Add an account with 'desktop-2fa add URI'.")
+        return 0
+    for a in accounts:
+        star = "*" if a.favourite else " "
+        codes = f"{a.backup_codes.unused}/{len(a.backup_codes.codes)} backup codes"
+        group = f"  [{a.group}]" if a.group else ""
+        print(f"{star} {a.id[:8]}  {a.label:<40} {a.params.kind.value:<5} {codes}{group}")
+    return 0
+
+
+def cmd_code(args: argparse.Namespace) -> int:
+    from desktop_2fa.core.otp import generate
+    from desktop_2fa.vault import edits
+
+    vault = _open(args)
+    at = context.now() if args.at is None else args.at
+    found = edits.find(vault.data, args.query or "")
+    if args.query and not found:
+        raise UserError(f"no account matches {args.query!r}")
+    if args.query and len(found) > 1:
+        # an exact name picks one account out of several substring matches
+        with contextlib.suppress(AmbiguousAccount):
+            found = [edits.select_one(vault.data, args.query)]
+    # HOTP: generating a code uses up its counter (RFC 4226 section 7.2), so a
+    # code is only produced when that one account was asked for.
+    single = len(found) == 1 and bool(args.query)
+    rows = []
+    data = vault.data
+    for a in _sorted(VaultData(accounts=tuple(found))):
+        p = a.params
+        if p.is_time_based or single:
+            code = generate(p, at)
+            if not p.is_time_based:
+                data = edits.advance_counter(data, a.id, context.now_dt())
+        else:
+            code = None
+        left = None if code is None else code.seconds_left(at)
+        rows.append((a, code, left))
+    if data is not vault.data:
+        vault.save(data)
+
+    if args.json:
+        out = [
+            {
+                "id": a.id,
+                "issuer": a.issuer,
+                "name": a.name,
+                "kind": a.params.kind.value,
+                "code": None if c is None else c.value,
+                "valid_from": None if c is None else c.valid_from,
+                "valid_to": None if c is None else c.valid_to,
+                "seconds_left": None if left is None else math.ceil(left),
+                "counter": None if c is None else c.counter,
+            }
+            for a, c, left in rows
+        ]
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    if not rows:
+        print("The vault is empty. Add an account with 'desktop-2fa add URI'.")
+    for a, c, left in rows:
+        if c is None:
+            print(f"{'-':<10}  {'':>4}  {a.label}  (HOTP: ask for it by name to use a code)")
+        elif left is None:
+            print(f"{c.value:<10}  {'':>4}  {a.label}  (HOTP counter {c.counter})")
+        else:
+            print(f"{c.value:<10}  {math.ceil(left):>3}s  {a.label}")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from desktop_2fa.vault import edits
+
+    vault = _open(args)
+    account = edits.select_one(vault.data, args.account)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UserError(f"refusing to remove {account.label} without --yes")
+        answer = input(f"Remove {account.label} and its backup codes? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing removed.")
+            return 0
+    vault.save(edits.remove_account(vault.data, account.id))
+    print(f"Removed {account.label}")
+    return 0
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    vault = _open(args)
+    vault.change_password(context.new_password(args, for_init=False))
+    print("Password changed.")
+    return 0
+
+
+def _split_codes(values: list[str]) -> list[str]:
+    """Codes from arguments, or from stdin for '-': a pasted block, any separators."""
+    import re
+
+    out: list[str] = []
+    for value in values:
+        text = sys.stdin.read() if value == "-" else value
+        out.extend(t for t in re.split(r"[\s,;]+", text) if t)
+    return out
+
+
+def cmd_backup_codes(args: argparse.Namespace) -> int:
+    from desktop_2fa.vault import edits
+
+    vault = _open(args)
+    account = edits.select_one(vault.data, args.account)
+    now = context.now_dt()
+    if args.add:
+        data, added = edits.add_backup_codes(vault.data, account.id, _split_codes(args.add), now)
+        vault.save(data)
+        print(f"Added {added} backup code(s) to {account.label}")
+        return 0
+    if args.use or args.unuse:
+        data, code = edits.set_backup_code_used(
+            vault.data, account.id, args.use or args.unuse, now, used=bool(args.use)
+        )
+        vault.save(data)
+        state = "used" if code.used else "unused"
+        print(f"Marked {code.code} {state} for {account.label}")
+        return 0
+    backup = account.backup_codes
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "account": {"id": account.id, "issuer": account.issuer, "name": account.name},
+                    "source": backup.source.value,
+                    "codes": [
+                        {
+                            "code": c.code,
+                            "used": c.used,
+                            "used_at": None if c.used_at is None else c.used_at.isoformat(),
+                        }
+                        for c in backup.codes
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    if not backup.codes:
+        print(f"{account.label} has no backup codes. Add them with --add CODE...")
+        return 0
+    print(f"{account.label}: {backup.unused} of {len(backup.codes)} unused ({backup.source.value})")
+    for c in backup.codes:
+        if c.used:
+            when = c.used_at.strftime("%Y-%m-%d %H:%M UTC") if c.used_at else ""
+            print(f"  {c.code}  used {when}".rstrip())
+        else:
+            print(f"  {c.code}")
+    return 0

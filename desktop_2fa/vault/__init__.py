@@ -1,0 +1,1 @@
+"""The encrypted vault: model (frozen dataclasses), crypto, file envelope, durable store."""

@@ -1,0 +1,149 @@
+"""The vault's plaintext contents <-> JSON-ready dicts (format 1).
+
+Only this module knows the field names inside the encrypted payload. The payload
+is authenticated, so a shape error here means a bug or a hand-made file; it is
+reported as a damaged vault, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+from typing import Any
+
+from desktop_2fa.core.errors import CoreError
+from desktop_2fa.core.params import Algorithm, OtpKind, OtpParams
+from desktop_2fa.vault.errors import CorruptVault
+from desktop_2fa.vault.model import (
+    Account,
+    BackupCode,
+    BackupCodeSet,
+    BackupSource,
+    Enrollment,
+    Settings,
+    VaultData,
+)
+
+
+def _ts(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _dt(value: Any) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def _account_to_dict(a: Account) -> dict[str, Any]:
+    p = a.params
+    out: dict[str, Any] = {
+        "id": a.id,
+        "issuer": a.issuer,
+        "name": a.name,
+        "kind": p.kind.value,
+        # base64, not base32: the C decoder keeps unlocking 1,000 accounts fast.
+        "secret": base64.b64encode(p.secret).decode("ascii"),
+        "algorithm": p.algorithm.value,
+        "digits": p.digits,
+        "period": p.period,
+        "counter": p.counter,
+        "note": a.note,
+        "group": a.group,
+        "favourite": a.favourite,
+        "created_at": _ts(a.created_at),
+        "updated_at": _ts(a.updated_at),
+        "backup_codes": {
+            "source": a.backup_codes.source.value,
+            "updated_at": _ts(a.backup_codes.updated_at),
+            "codes": [
+                {"code": c.code, "used": c.used, "used_at": _ts(c.used_at)}
+                for c in a.backup_codes.codes
+            ],
+        },
+    }
+    if a.enrollment is not None:
+        e = a.enrollment
+        out["enrollment"] = {
+            "server": e.server,
+            "email": e.email,
+            "enrolled_at": _ts(e.enrolled_at),
+        }
+    return out
+
+
+# Plain dict look-ups: Enum(value) calls cost a third of unlocking 1,000 accounts.
+_KINDS = {k.value: k for k in OtpKind}
+_ALGORITHMS = {a.value: a for a in Algorithm}
+_SOURCES = {s.value: s for s in BackupSource}
+_NO_BACKUP_CODES = BackupCodeSet()
+
+
+def _account_from_dict(d: dict[str, Any]) -> Account:
+    params = OtpParams(
+        kind=_KINDS[d["kind"]],
+        secret=base64.b64decode(d["secret"], validate=True),
+        algorithm=_ALGORITHMS[d["algorithm"]],
+        digits=int(d["digits"]),
+        period=int(d["period"]),
+        counter=int(d["counter"]),
+    )
+    b = d.get("backup_codes")
+    if not b or (not b["codes"] and b.get("updated_at") is None and b["source"] == "manual"):
+        backup = _NO_BACKUP_CODES
+    else:
+        backup = BackupCodeSet(
+            codes=tuple(
+                BackupCode(c["code"], bool(c["used"]), _dt(c.get("used_at"))) for c in b["codes"]
+            ),
+            source=_SOURCES[b["source"]],
+            updated_at=_dt(b.get("updated_at")),
+        )
+    e = d.get("enrollment")
+    enrollment = (
+        None
+        if e is None
+        else Enrollment(e["server"], e["email"], datetime.fromisoformat(e["enrolled_at"]))
+    )
+    return Account(
+        id=d["id"],
+        issuer=d["issuer"],
+        name=d["name"],
+        params=params,
+        created_at=datetime.fromisoformat(d["created_at"]),
+        updated_at=datetime.fromisoformat(d["updated_at"]),
+        note=d.get("note", ""),
+        group=d.get("group", ""),
+        favourite=bool(d.get("favourite", False)),
+        backup_codes=backup,
+        enrollment=enrollment,
+    )
+
+
+def to_dict(data: VaultData) -> dict[str, Any]:
+    s = data.settings
+    return {
+        "accounts": [_account_to_dict(a) for a in data.accounts],
+        "settings": {
+            "clipboard_clear_seconds": s.clipboard_clear_seconds,
+            "auto_lock_minutes": s.auto_lock_minutes,
+            "show_next_code": s.show_next_code,
+        },
+    }
+
+
+def from_dict(d: Any) -> VaultData:
+    """Raises CorruptVault when the decrypted payload is not a format-1 payload."""
+    try:
+        accounts = tuple(_account_from_dict(a) for a in d["accounts"])
+        raw = d.get("settings") or {}
+        defaults = Settings()
+        settings = Settings(
+            clipboard_clear_seconds=int(
+                raw.get("clipboard_clear_seconds", defaults.clipboard_clear_seconds)
+            ),
+            auto_lock_minutes=int(raw.get("auto_lock_minutes", defaults.auto_lock_minutes)),
+            show_next_code=bool(raw.get("show_next_code", defaults.show_next_code)),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError, binascii.Error, CoreError) as e:
+        raise CorruptVault(f"unreadable contents: {type(e).__name__}") from e
+    return VaultData(accounts=accounts, settings=settings)

@@ -1,0 +1,225 @@
+"""Pure changes to `VaultData`: each takes the old value and returns a new one.
+
+Time comes in as `now`; nothing here reads the clock or touches the disk.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from datetime import datetime
+
+from desktop_2fa.core.account import AccountSpec
+from desktop_2fa.vault.errors import (
+    AccountNotFound,
+    AmbiguousAccount,
+    BackupCodeNotFound,
+    DuplicateAccount,
+)
+from desktop_2fa.vault.model import (
+    Account,
+    BackupCode,
+    BackupCodeSet,
+    BackupSource,
+    Enrollment,
+    VaultData,
+)
+
+
+def find_duplicate(data: VaultData, spec: AccountSpec) -> Account | None:
+    """The stored account with the same kind and secret, if any.
+
+    Names are not compared: the same secret under another label still produces
+    the same codes, so it is the same account to the user.
+    """
+    for account in data.accounts:
+        if account.params.kind is spec.params.kind and account.params.secret == spec.params.secret:
+            return account
+    return None
+
+
+def add_account(
+    data: VaultData,
+    spec: AccountSpec,
+    now: datetime,
+    *,
+    note: str = "",
+    group: str = "",
+    favourite: bool = False,
+    backup_codes: Iterable[str] = (),
+    backup_source: BackupSource = BackupSource.MANUAL,
+    enrollment: Enrollment | None = None,
+) -> tuple[VaultData, Account]:
+    """Add an account; refuse one whose secret is already stored.
+
+    Raises:
+        DuplicateAccount: an account with the same kind and secret exists.
+    """
+    existing = find_duplicate(data, spec)
+    if existing is not None:
+        raise DuplicateAccount(existing.label)
+    import uuid  # only adding needs it; keeps `desktop-2fa code` light
+
+    codes = _dedupe(backup_codes)
+    account = Account(
+        id=uuid.uuid4().hex,
+        issuer=spec.issuer,
+        name=spec.name,
+        params=spec.params,
+        created_at=now,
+        updated_at=now,
+        note=note,
+        group=group,
+        favourite=favourite,
+        backup_codes=BackupCodeSet(
+            codes=tuple(BackupCode(c) for c in codes),
+            source=backup_source,
+            updated_at=now if codes else None,
+        ),
+        enrollment=enrollment,
+    )
+    return dataclasses.replace(data, accounts=(*data.accounts, account)), account
+
+
+def replace_account(data: VaultData, account: Account) -> VaultData:
+    """Store `account` in place of the one with the same id."""
+    if not any(a.id == account.id for a in data.accounts):
+        raise AccountNotFound(account.id)
+    return dataclasses.replace(
+        data, accounts=tuple(account if a.id == account.id else a for a in data.accounts)
+    )
+
+
+def remove_account(data: VaultData, account_id: str) -> VaultData:
+    remaining = tuple(a for a in data.accounts if a.id != account_id)
+    if len(remaining) == len(data.accounts):
+        raise AccountNotFound(account_id)
+    return dataclasses.replace(data, accounts=remaining)
+
+
+def get_account(data: VaultData, account_id: str) -> Account:
+    for account in data.accounts:
+        if account.id == account_id:
+            return account
+    raise AccountNotFound(account_id)
+
+
+def advance_counter(data: VaultData, account_id: str, now: datetime) -> VaultData:
+    """Move an HOTP account to its next counter (RFC 4226 section 7.2)."""
+    account = get_account(data, account_id)
+    params = dataclasses.replace(account.params, counter=account.params.counter + 1)
+    return replace_account(data, dataclasses.replace(account, params=params, updated_at=now))
+
+
+def matches(account: Account, query: str) -> bool:
+    """Case-insensitive match on issuer, name, "issuer:name", group or id prefix."""
+    q = query.casefold().strip()
+    if not q:
+        return True
+    haystack = (
+        account.issuer.casefold(),
+        account.name.casefold(),
+        f"{account.issuer}:{account.name}".casefold(),
+        account.group.casefold(),
+    )
+    return any(q in h for h in haystack) or account.id.startswith(q)
+
+
+def find(data: VaultData, query: str) -> list[Account]:
+    return [a for a in data.accounts if matches(a, query)]
+
+
+def select_one(data: VaultData, query: str) -> Account:
+    """The single account `query` names.
+
+    An exact match on the label, "issuer:name", the name or the id wins over
+    substring matches, so "GitHub" can be chosen even next to "GitHub Enterprise".
+
+    Raises:
+        AccountNotFound, AmbiguousAccount
+    """
+    found = find(data, query)
+    if not found:
+        raise AccountNotFound(query)
+    if len(found) == 1:
+        return found[0]
+    q = query.casefold().strip()
+    exact = [
+        a
+        for a in found
+        if q
+        in (
+            a.id,
+            a.label.casefold(),
+            a.issuer.casefold(),
+            a.name.casefold(),
+            f"{a.issuer}:{a.name}".casefold(),
+        )
+    ]
+    if len(exact) == 1:
+        return exact[0]
+    raise AmbiguousAccount(query, [a.label for a in (exact or found)])
+
+
+def _dedupe(codes: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for raw in codes:
+        code = raw.strip()
+        if code and code not in seen:
+            seen.add(code)
+            out.append(code)
+    return out
+
+
+def _normal(code: str) -> str:
+    return code.replace("-", "").replace(" ", "").casefold()
+
+
+def add_backup_codes(
+    data: VaultData,
+    account_id: str,
+    codes: Iterable[str],
+    now: datetime,
+    *,
+    source: BackupSource = BackupSource.MANUAL,
+    replace: bool = False,
+) -> tuple[VaultData, int]:
+    """Add codes to an account's set (or replace the set); returns how many were new."""
+    account = get_account(data, account_id)
+    current = () if replace else account.backup_codes.codes
+    known = {c.code for c in current}
+    new = [BackupCode(c) for c in _dedupe(codes) if c not in known]
+    backup = BackupCodeSet(
+        codes=(*current, *new),
+        source=source if (replace or not current) else account.backup_codes.source,
+        updated_at=now,
+    )
+    updated = dataclasses.replace(account, backup_codes=backup, updated_at=now)
+    return replace_account(data, updated), len(new)
+
+
+def set_backup_code_used(
+    data: VaultData, account_id: str, code: str, now: datetime, *, used: bool = True
+) -> tuple[VaultData, BackupCode]:
+    """Mark one backup code used (or unused again).
+
+    The code is looked up exactly first, then ignoring case, spaces and hyphens,
+    because people retype codes from paper.
+
+    Raises:
+        BackupCodeNotFound: no stored code matches.
+    """
+    account = get_account(data, account_id)
+    codes = account.backup_codes.codes
+    index = next((i for i, c in enumerate(codes) if c.code == code.strip()), None)
+    if index is None:
+        loose = [i for i, c in enumerate(codes) if _normal(c.code) == _normal(code)]
+        if len(loose) != 1:
+            raise BackupCodeNotFound(account.label)
+        index = loose[0]
+    changed = BackupCode(codes[index].code, used=used, used_at=now if used else None)
+    new_codes = (*codes[:index], changed, *codes[index + 1 :])
+    backup = dataclasses.replace(account.backup_codes, codes=new_codes, updated_at=now)
+    updated = dataclasses.replace(account, backup_codes=backup, updated_at=now)
+    return replace_account(data, updated), changed

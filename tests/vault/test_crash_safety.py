@@ -1,0 +1,66 @@
+"""Killing the process at any moment during a save leaves a vault that opens,
+holding either the old or the new content (DESIGN.md, house style 7)."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from desktop_2fa.core.account import AccountSpec
+from desktop_2fa.core.params import OtpKind, OtpParams
+from desktop_2fa.vault import edits
+from desktop_2fa.vault.crypto import KdfParams
+from desktop_2fa.vault.model import Settings, VaultData
+from desktop_2fa.vault.store import VaultFile
+
+# The child saves forever, each save with a new clipboard_clear_seconds value,
+# and reports each value once its save has returned.
+CHILD = """
+import dataclasses, sys
+from pathlib import Path
+from desktop_2fa.vault.store import VaultFile
+vault = VaultFile(Path(sys.argv[1])).unlock("pw")
+value = vault.data.settings.clipboard_clear_seconds
+while True:
+    value += 1
+    settings = dataclasses.replace(vault.data.settings, clipboard_clear_seconds=value)
+    vault.save(dataclasses.replace(vault.data, settings=settings))
+    print(value, flush=True)
+"""
+
+
+def test_sigkill_during_saves_never_leaves_a_broken_vault(
+    vault_path: Path, fast_kdf: KdfParams
+) -> None:
+    # Bulk up the payload so a save takes long enough to be interrupted mid-write.
+    data = VaultData(settings=Settings(clipboard_clear_seconds=0))
+    for i in range(300):
+        spec = AccountSpec(f"Issuer {i}", f"user{i}", OtpParams(OtpKind.TOTP, b"k%06d" % i))
+        data, _ = edits.add_account(data, spec, datetime(2026, 1, 1, tzinfo=UTC))
+    VaultFile(vault_path).create("pw", data, kdf=fast_kdf)
+    rng = random.Random(1234)
+    last_reported = 0
+    for _round in range(12):
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(vault_path)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(0.15 + rng.random() * 0.15)
+        os.kill(child.pid, signal.SIGKILL)
+        out, _ = child.communicate()
+        reported = [int(line) for line in out.split()]
+        if reported:
+            last_reported = reported[-1]
+        value = VaultFile(vault_path).unlock("pw").data.settings.clipboard_clear_seconds
+        # Either the last save the child finished, or the one it was in the middle of.
+        assert value in (last_reported, last_reported + 1), (value, last_reported)
+        last_reported = value
+    leftovers = [p.name for p in vault_path.parent.iterdir() if p.name.endswith(".tmp")]
+    assert len(leftovers) <= 1  # at most the one write the last kill interrupted

@@ -1,0 +1,224 @@
+"""The encrypted vault file: format 1, errors a user can tell apart, durable saves."""
+
+from __future__ import annotations
+
+import base64
+import json
+import stat
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from desktop_2fa.core import uri
+from desktop_2fa.vault import crypto, edits
+from desktop_2fa.vault.crypto import KdfParams
+from desktop_2fa.vault.durable import list_backups
+from desktop_2fa.vault.errors import (
+    CorruptVault,
+    UnsupportedVersion,
+    VaultChangedOnDisk,
+    VaultExists,
+    VaultNotFound,
+    WrongPassword,
+)
+from desktop_2fa.vault.model import VaultData
+from desktop_2fa.vault.store import VaultFile
+
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+SECRET_B32 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"  # "12345678901234567890"
+
+
+def _with_account(data: VaultData, label: str = "GitHub:alice") -> VaultData:
+    spec = uri.parse(f"otpauth://totp/{label}?secret={SECRET_B32}")
+    data, _ = edits.add_account(data, spec, NOW, backup_codes=["aaaaa-bbbbb", "ccccc-ddddd"])
+    return data
+
+
+def test_create_then_unlock_round_trips(vault_path: Path, fast_kdf: KdfParams) -> None:
+    data = _with_account(VaultData())
+    VaultFile(vault_path).create("correct horse", data, kdf=fast_kdf)
+    opened = VaultFile(vault_path).unlock("correct horse")
+    assert opened.data == data
+    assert opened.data.accounts[0].backup_codes.codes[0].code == "aaaaa-bbbbb"
+
+
+def test_file_and_folder_modes(vault_path: Path, fast_kdf: KdfParams) -> None:
+    vault = VaultFile(vault_path).create("pw", kdf=fast_kdf)
+    vault.save(_with_account(vault.data))
+    assert stat.S_IMODE(vault_path.stat().st_mode) == 0o600
+    for backup in list_backups(vault_path):
+        assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert stat.S_IMODE((vault_path.parent / "backups").stat().st_mode) == 0o700
+
+
+def test_default_kdf_meets_the_floor() -> None:
+    params = crypto.default_kdf_params()
+    assert params.memory_kib >= 64 * 1024 and params.time_cost >= 3
+    assert len(params.salt) == 16
+
+
+def test_envelope_header_is_what_design_md_describes(vault_path: Path, fast_kdf: KdfParams) -> None:
+    VaultFile(vault_path).create("pw", kdf=fast_kdf)
+    env = json.loads(vault_path.read_text())
+    assert env["format"] == "desktop-2fa-vault" and env["version"] == 1
+    assert env["kdf"] == {
+        "name": "argon2id",
+        "salt": base64.b64encode(fast_kdf.salt).decode(),
+        "time_cost": 1,
+        "memory_kib": 1024,
+        "lanes": 1,
+    }
+    assert env["slots"][0]["type"] == "password"
+    assert len(base64.b64decode(env["slots"][0]["key"])) == 32 + 16  # key + GCM tag
+    assert len(base64.b64decode(env["nonce"])) == 12
+
+
+def test_wrong_password(vault_path: Path, fast_kdf: KdfParams) -> None:
+    VaultFile(vault_path).create("right", kdf=fast_kdf)
+    with pytest.raises(WrongPassword, match="wrong password"):
+        VaultFile(vault_path).unlock("wrong")
+
+
+def test_missing_vault(vault_path: Path) -> None:
+    with pytest.raises(VaultNotFound, match="desktop-2fa init"):
+        VaultFile(vault_path).unlock("pw")
+
+
+def test_create_refuses_to_overwrite(vault_path: Path, fast_kdf: KdfParams) -> None:
+    VaultFile(vault_path).create("pw", kdf=fast_kdf)
+    before = vault_path.read_bytes()
+    with pytest.raises(VaultExists):
+        VaultFile(vault_path).create("other", kdf=fast_kdf)
+    assert vault_path.read_bytes() == before
+
+
+def test_every_single_byte_change_is_refused(vault_path: Path, fast_kdf: KdfParams) -> None:
+    VaultFile(vault_path).create("pw", _with_account(VaultData()), kdf=fast_kdf)
+    original = vault_path.read_bytes()
+    for i in range(len(original)):
+        for flip in (0x01, 0x20):
+            damaged = bytearray(original)
+            damaged[i] ^= flip
+            vault_path.write_bytes(bytes(damaged))
+            with pytest.raises((CorruptVault, UnsupportedVersion)):
+                VaultFile(vault_path).unlock("pw")
+    vault_path.write_bytes(original)
+    assert VaultFile(vault_path).unlock("pw").data.accounts
+
+
+@pytest.mark.parametrize("keep", [0, 1, 10, 100, -50, -1])
+def test_truncated_file_is_damaged_not_a_wrong_password(
+    vault_path: Path, fast_kdf: KdfParams, keep: int
+) -> None:
+    VaultFile(vault_path).create("pw", _with_account(VaultData()), kdf=fast_kdf)
+    vault_path.write_bytes(vault_path.read_bytes()[:keep])
+    with pytest.raises(CorruptVault, match="damaged"):
+        VaultFile(vault_path).unlock("pw")
+
+
+def test_forged_header_with_recomputed_checksum_still_fails(
+    vault_path: Path, fast_kdf: KdfParams
+) -> None:
+    """The header is the AEAD's associated data: a consistent-looking forgery fails too."""
+    import hashlib
+
+    from desktop_2fa.vault.envelope import canonical
+
+    VaultFile(vault_path).create("pw", _with_account(VaultData()), kdf=fast_kdf)
+    env = json.loads(vault_path.read_text())
+    env.pop("checksum")
+    env["slots"].append(env["slots"][0])  # an extra slot: decrypts the key, header differs
+    env["checksum"] = hashlib.sha256(canonical(env)).hexdigest()
+    vault_path.write_bytes(canonical(env) + b"\n")
+    with pytest.raises(CorruptVault, match="do not match their header"):
+        VaultFile(vault_path).unlock("pw")
+
+
+def test_newer_version_is_refused_as_such(vault_path: Path, fast_kdf: KdfParams) -> None:
+    VaultFile(vault_path).create("pw", kdf=fast_kdf)
+    env = json.loads(vault_path.read_text())
+    env["version"] = 2
+    vault_path.write_text(json.dumps(env))
+    with pytest.raises(UnsupportedVersion, match="format version 2, newer"):
+        VaultFile(vault_path).unlock("pw")
+
+
+def test_save_keeps_the_last_ten_versions(vault_path: Path, fast_kdf: KdfParams) -> None:
+    vault = VaultFile(vault_path).create("pw", kdf=fast_kdf)
+    for i in range(14):
+        vault.save(_with_account(vault.data, f"Issuer{i}:user"))
+        # Distinct secrets are not needed for the test; avoid duplicate refusal.
+        vault.save(VaultData())
+    backups = list_backups(vault_path)
+    assert len(backups) == 10
+    # Every kept version is a complete vault that opens with the password.
+    for backup in backups:
+        VaultFile(backup).unlock("pw")
+
+
+def test_save_never_runs_the_kdf(
+    vault_path: Path, fast_kdf: KdfParams, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault = VaultFile(vault_path).create("pw", kdf=fast_kdf)
+
+    def boom(*_: object) -> bytes:
+        raise AssertionError("KDF ran during save")
+
+    monkeypatch.setattr(crypto, "derive_key", boom)
+    vault.save(_with_account(vault.data))
+
+
+def test_password_change_rewraps_the_same_master_key(vault_path: Path, fast_kdf: KdfParams) -> None:
+    vault = VaultFile(vault_path).create("old", _with_account(VaultData()), kdf=fast_kdf)
+    before = json.loads(vault_path.read_text())
+    vault.change_password("new password")
+    after = json.loads(vault_path.read_text())
+    assert after["kdf"]["salt"] != before["kdf"]["salt"]
+    assert after["kdf"]["memory_kib"] == before["kdf"]["memory_kib"]
+    with pytest.raises(WrongPassword):
+        VaultFile(vault_path).unlock("old")
+    reopened = VaultFile(vault_path).unlock("new password")
+    assert reopened.data == vault.data
+    # Same master key: the old slot's key and the new slot's key unwrap to one value,
+    # shown by the old backup opening with the old password and holding the same entries.
+    old_backup = list_backups(vault_path)[-1]
+    assert VaultFile(old_backup).unlock("old").data == reopened.data
+
+
+def test_change_on_disk_by_another_program_is_not_overwritten(
+    vault_path: Path, fast_kdf: KdfParams
+) -> None:
+    first = VaultFile(vault_path).create("pw", kdf=fast_kdf)
+    second = VaultFile(vault_path).unlock("pw")
+    second.save(_with_account(second.data, "Other:one"))
+    with pytest.raises(VaultChangedOnDisk):
+        first.save(_with_account(first.data))
+    assert VaultFile(vault_path).unlock("pw").data.accounts[0].issuer == "Other"
+
+
+def test_lock_forgets_key_and_data(vault_path: Path, fast_kdf: KdfParams) -> None:
+    vault = VaultFile(vault_path).create("pw", _with_account(VaultData()), kdf=fast_kdf)
+    vault.lock()
+    assert vault.locked
+    assert vault.data == VaultData()
+    with pytest.raises(RuntimeError):
+        vault.save(VaultData())
+
+
+def test_no_secret_in_plain_text_on_disk(vault_path: Path, fast_kdf: KdfParams) -> None:
+    vault = VaultFile(vault_path).create("pw-Sekrit", kdf=fast_kdf)
+    for _ in range(3):
+        vault.save(_with_account(VaultData()))
+    needles = [
+        SECRET_B32.encode(),
+        b"12345678901234567890",
+        b"aaaaa-bbbbb",
+        b"pw-Sekrit",
+        b"GitHub",
+    ]
+    for path in vault_path.parent.rglob("*"):
+        if path.is_file():
+            blob = path.read_bytes()
+            for needle in needles:
+                assert needle not in blob, (path, needle)
