@@ -36,7 +36,7 @@ def vault_path(args: argparse.Namespace) -> Path:
     return user_data_path("desktop-2fa", appauthor=False) / VAULT_FILENAME
 
 
-def _read_password_file(path: str) -> str:
+def read_password_file(path: str) -> str:
     try:
         text = Path(path).expanduser().read_text(encoding="utf-8")
     except OSError as e:
@@ -45,7 +45,7 @@ def _read_password_file(path: str) -> str:
     return text.splitlines()[0] if text else ""
 
 
-def _prompt(prompt: str) -> str:
+def prompt(question: str) -> str:
     import getpass
 
     if not sys.stdin.isatty():
@@ -54,25 +54,25 @@ def _prompt(prompt: str) -> str:
             "when not running in a terminal"
         )
     try:
-        return getpass.getpass(prompt)
+        return getpass.getpass(question)
     except EOFError as e:
         raise UserError("no password given") from e
 
 
-def password(args: argparse.Namespace, prompt: str = "Vault password: ") -> str:
+def password(args: argparse.Namespace, question: str = "Vault password: ") -> str:
     """The current vault password: --password-file, else the env var, else a prompt."""
     file = getattr(args, "password_file", None)
     if file:
-        return _read_password_file(file)
+        return read_password_file(file)
     env = os.environ.get(PASSWORD_ENV)
     if env is not None:
         return env
-    return _prompt(prompt)
+    return prompt(question)
 
 
 def _confirmed_new_password(label: str) -> str:
-    first = _prompt(f"{label}: ")
-    if first != _prompt(f"{label} (again): "):
+    first = prompt(f"{label}: ")
+    if first != prompt(f"{label} (again): "):
         raise UserError("the two passwords differ; nothing was changed")
     return first
 
@@ -81,7 +81,7 @@ def new_password(args: argparse.Namespace, *, for_init: bool) -> str:
     """A new password: from a file or env var for scripts, else asked twice."""
     file = getattr(args, "new_password_file", None)
     if file:
-        pw = _read_password_file(file)
+        pw = read_password_file(file)
     elif not for_init and os.environ.get(NEW_PASSWORD_ENV) is not None:
         pw = os.environ[NEW_PASSWORD_ENV]
     elif for_init and (getattr(args, "password_file", None) or PASSWORD_ENV in os.environ):

@@ -32,9 +32,10 @@ def _describe(error: BaseException) -> str:
     """One sentence for any error we expect; never a traceback."""
     from desktop_2fa.cli.context import UserError
     from desktop_2fa.core.errors import CoreError
+    from desktop_2fa.enroll.errors import EnrollError
     from desktop_2fa.vault.errors import VaultError
 
-    if isinstance(error, UserError | CoreError | VaultError):
+    if isinstance(error, UserError | CoreError | VaultError | EnrollError):
         return str(error)
     if isinstance(error, OSError):
         where = f" {error.filename}" if error.filename else ""

@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Callable
 
 from desktop_2fa import __version__
+from desktop_2fa.cli import enroll_commands as ec
 from desktop_2fa.cli import vault_commands as vc
 
 Handler = Callable[[argparse.Namespace], int]
@@ -92,4 +93,52 @@ def build_parser() -> argparse.ArgumentParser:
     action.add_argument("--use", metavar="CODE", help="mark a code used")
     action.add_argument("--unuse", metavar="CODE", help="mark a code unused again")
     action.add_argument("--json", action="store_true", help="print JSON")
+
+    _add_server_commands(add)
     return parser
+
+
+def _server_options(p: argparse.ArgumentParser, *, required: bool) -> None:
+    p.add_argument("--server", required=required, metavar="URL",
+                   help="the app's base URL, e.g. http://127.0.0.1:3000 "
+                   "(endpoints under /api/auth)")  # fmt: skip
+    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+                   help="connect/read timeout (default 10)")  # fmt: skip
+    p.add_argument("--insecure", action="store_true",
+                   help="do not verify TLS certificates (test servers only)")  # fmt: skip
+
+
+def _account_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--email", required=True, help="the server account's e-mail")
+    p.add_argument("--server-password-file", metavar="PATH",
+                   help="read the server account's password from PATH "
+                   "(default: $DESKTOP_2FA_SERVER_PASSWORD, else a prompt)")  # fmt: skip
+
+
+def _add_server_commands(add: Callable[[str, Handler, str], argparse.ArgumentParser]) -> None:
+    p = add("enroll", ec.cmd_enroll,
+            "turn on two-factor sign-in at a server; keep its secret and backup codes")  # fmt: skip
+    _server_options(p, required=True)
+    _account_options(p)
+    p.add_argument("--sign-up", action="store_true", help="create the server account first")
+    p.add_argument("--name", default="", help="display name for --sign-up")
+
+    p = add("sign-in", ec.cmd_sign_in,
+            "sign in to a server, answering the second factor from the vault")  # fmt: skip
+    _server_options(p, required=True)
+    _account_options(p)
+    p.add_argument("--account", metavar="ACCOUNT",
+                   help="vault account to use when none is marked as enrolled there")  # fmt: skip
+    p.add_argument("--backup-code", nargs="?", const="", metavar="CODE",
+                   help="answer with a backup code (default: the first unused one)")  # fmt: skip
+
+    p = add("roundtrip", ec.cmd_roundtrip,
+            "run the whole enrollment round trip and report each step "
+            "(no --server: against the bundled reference server)")  # fmt: skip
+    _server_options(p, required=False)
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print the report as JSON")
+    out.add_argument("--quiet", action="store_true", help="no live progress on stderr")
+    p.add_argument("--junit", metavar="FILE", help="also write the report as JUnit XML")
+    p.add_argument("--max-wait", type=float, default=70.0, metavar="SECONDS",
+                   help="total time to wait out rate limits (default 70)")  # fmt: skip

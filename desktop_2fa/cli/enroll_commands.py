@@ -1,0 +1,173 @@
+"""Subcommands that talk to a two-factor server: enroll, sign-in, roundtrip."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from desktop_2fa.cli import context
+from desktop_2fa.cli.context import UserError
+
+if TYPE_CHECKING:
+    import argparse
+
+    from desktop_2fa.enroll.client import AuthClient
+
+SERVER_PASSWORD_ENV = "DESKTOP_2FA_SERVER_PASSWORD"  # noqa: S105 - a variable name
+
+
+def _server_password(args: argparse.Namespace) -> str:
+    """The server account's password: --server-password-file, env, else a prompt."""
+    if args.server_password_file:
+        return context.read_password_file(args.server_password_file)
+    if SERVER_PASSWORD_ENV in os.environ:
+        return os.environ[SERVER_PASSWORD_ENV]
+    return context.prompt(f"Password for {args.email} at {args.server}: ")
+
+
+def _client(args: argparse.Namespace) -> AuthClient:
+    from desktop_2fa.enroll.client import AuthClient
+
+    def on_redirect(result: object) -> None:
+        print("The server asks for a second factor (twoFactorRedirect).", file=sys.stderr)
+
+    return AuthClient(
+        args.server,
+        timeout=args.timeout,
+        verify=not args.insecure,
+        on_two_factor_redirect=on_redirect,
+    )
+
+
+def _warn_clock(client: AuthClient) -> None:
+    warning = client.clock_warning()
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
+
+
+def cmd_enroll(args: argparse.Namespace) -> int:
+    from desktop_2fa.enroll.flow import EnrollmentFlow
+    from desktop_2fa.vault.store import VaultFile
+
+    vault = VaultFile(context.vault_path(args)).unlock(context.password(args))
+    server_password = _server_password(args)
+    with _client(args) as client:
+        flow = EnrollmentFlow(
+            client,
+            vault,
+            email=args.email,
+            password=server_password,
+            clock=context.now,
+            log=lambda line: print(line, file=sys.stderr),
+        )
+        try:
+            account = flow.run(sign_up=args.sign_up, name=args.name)
+        finally:
+            _warn_clock(client)
+    print(
+        f"Enrolled {args.email} at {client.base_url}: {account.label} is in the vault "
+        f"with {len(account.backup_codes.codes)} backup codes; two-factor sign-in is on."
+    )
+    return 0
+
+
+def cmd_sign_in(args: argparse.Namespace) -> int:
+    from desktop_2fa.core.otp import generate, totp
+    from desktop_2fa.enroll.errors import ServerError
+    from desktop_2fa.enroll.flow import find_enrolled, mark_backup_code_used
+    from desktop_2fa.vault import edits
+    from desktop_2fa.vault.store import VaultFile
+
+    vault = VaultFile(context.vault_path(args)).unlock(context.password(args))
+    account = find_enrolled(vault.data, args.server.rstrip("/"), args.email)
+    if account is None and args.account:
+        account = edits.select_one(vault.data, args.account)
+    server_password = _server_password(args)
+    with _client(args) as client:
+        try:
+            result = client.sign_in(args.email, server_password)
+            if not result.two_factor_redirect:
+                print(f"Signed in as {args.email} without a second factor.")
+                return 0
+            if account is None:
+                raise UserError(
+                    f"no account in the vault is enrolled for {args.email} at {args.server}; "
+                    "name one with --account"
+                )
+            if args.backup_code is not None:
+                code = args.backup_code or next(
+                    (c.code for c in account.backup_codes.codes if not c.used), ""
+                )
+                if not code:
+                    raise UserError(f"{account.label} has no unused backup code left")
+                client.verify_backup_code(code)
+                if any(c.code == code for c in account.backup_codes.codes):
+                    mark_backup_code_used(vault, account.id, code, context.now())
+                how = "a backup code (now marked used in the vault)"
+            else:
+                at = context.now()
+                try:
+                    client.verify_totp(generate(account.params, at).value)
+                except ServerError as e:
+                    if e.code != "INVALID_CODE":
+                        raise
+                    # This step's code may already be spent (servers that refuse
+                    # replays, RFC 6238 section 5.2); the next step's is accepted
+                    # within the +-1 window.
+                    client.verify_totp(totp(account.params, at + account.params.period).value)
+                how = f"the code of {account.label}"
+            session = client.get_session()
+        finally:
+            _warn_clock(client)
+    if session is None:
+        raise UserError("the server accepted the second factor but gave no session")
+    print(f"Signed in as {session.user.email} with {how}.")
+    return 0
+
+
+def cmd_roundtrip(args: argparse.Namespace) -> int:
+    from desktop_2fa.enroll.client import AuthClient
+    from desktop_2fa.enroll.report import Outcome
+    from desktop_2fa.enroll.roundtrip import RoundTrip
+    from desktop_2fa.vault.crypto import KdfParams
+    from desktop_2fa.vault.store import VaultFile
+
+    server = None
+    base_url = args.server
+    if base_url is None:
+        from server_stub.runner import start_in_thread
+
+        server = start_in_thread()
+        base_url = server.base_url
+        print(f"Started the bundled reference server at {base_url}", file=sys.stderr)
+
+    def live(result: object) -> None:
+        if not (args.json or args.quiet):
+            step = result  # a StepResult
+            mark = {Outcome.PASSED: "ok  ", Outcome.FAILED: "FAIL", Outcome.SKIPPED: "skip"}
+            print(f"  {mark[step.outcome]} {step.name}", file=sys.stderr)  # type: ignore[attr-defined]
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="desktop-2fa-roundtrip-") as scratch:
+            # A scratch vault: the trip's throwaway account must not land in the
+            # user's own vault. Cheap KDF, as it holds nothing worth protecting.
+            vault = VaultFile(Path(scratch) / "vault.json").create(
+                "roundtrip", kdf=KdfParams.new(time_cost=1, memory_kib=1024, lanes=1)
+            )
+            report = RoundTrip(
+                lambda: AuthClient(base_url, timeout=args.timeout, verify=not args.insecure),
+                vault,
+                clock=context.now,
+                max_wait=args.max_wait,
+                on_step=live,
+            ).run()
+    finally:
+        if server is not None:
+            server.stop()
+    if args.junit:
+        Path(args.junit).write_text(report.as_junit(), encoding="utf-8")
+    print(report.as_json() if args.json else report.as_table())
+    return 0 if report.passed else 1

@@ -1,0 +1,1 @@
+"""HTTP-only helpers: cookies, Origin rule, bodies, envelope, rate limit, access log."""
