@@ -21,7 +21,7 @@ from desktop_2fa.vault import argon2id
 
 # Commands that unlock the vault with the current password.
 _UNLOCKING = {"code", "list", "add", "remove", "backup-codes", "passwd", "export", "enroll",
-              "sign-in", "import", "scan"}  # fmt: skip
+              "sign-in", "import"}  # fmt: skip
 _WITH_VALUE = {"--vault", "--password-file"}
 
 

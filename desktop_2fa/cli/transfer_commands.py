@@ -1,0 +1,322 @@
+"""Subcommands that move accounts in and out: import, scan, export.
+
+Wired into the parser by `register(add)` with main.py's `add` helper. Heavy
+modules (OpenCV, zxing-cpp, numpy, Qt, cryptography) are imported inside the
+handlers: `desktop-2fa code` builds this parser too and must not load them.
+Package errors become `UserError`, i.e. one line on stderr and exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from desktop_2fa.cli import context
+from desktop_2fa.cli.context import UserError
+
+if TYPE_CHECKING:
+    from desktop_2fa.importers.base import ImportResult
+    from desktop_2fa.importers.session import AddOutcome
+    from desktop_2fa.vault.store import OpenVault
+
+Handler = Callable[[argparse.Namespace], int]
+AddCommand = Callable[[str, Handler, str], argparse.ArgumentParser]
+
+IMPORT_PASSWORD_ENV = "DESKTOP_2FA_IMPORT_PASSWORD"  # noqa: S105 - a variable name
+EXPORT_PASSWORD_ENV = "DESKTOP_2FA_EXPORT_PASSWORD"  # noqa: S105
+# Listed here so that building the parser loads no importer; a test keeps these
+# equal to the registries.
+IMPORT_FORMATS = ("aegis", "2fas", "andotp", "bitwarden", "freeotp-plus", "otpauth", "qr-image")
+EXPORT_FORMATS = ("aegis", "otpauth", "qr-png", "qr-svg", "google-qr")
+PASSWORD_ATTEMPTS = 3
+
+
+def _at_the_edge(handler: Handler) -> Handler:
+    """Turn the errors of importers, exporters and scan into one-line `UserError`s."""
+
+    @functools.wraps(handler)
+    def run(args: argparse.Namespace) -> int:
+        from desktop_2fa.exporters.errors import ExportFailed
+        from desktop_2fa.importers.errors import ImportFailed, UnknownFormat
+        from desktop_2fa.scan.errors import ScanError
+
+        try:
+            return handler(args)
+        except UnknownFormat as e:
+            raise UserError(f"{e}; name the format with --format") from e
+        except (ImportFailed, ExportFailed, ScanError) as e:
+            raise UserError(str(e)) from e
+
+    return run
+
+
+def _first_line(path: str) -> str:
+    try:
+        text = Path(path).expanduser().read_text(encoding="utf-8")
+    except OSError as e:
+        raise UserError(f"cannot read password file {path}: {e.strerror or e}") from e
+    return text.splitlines()[0] if text else ""
+
+
+def _ask(prompt: str, refusal: str) -> str:
+    import getpass
+
+    if not sys.stdin.isatty():
+        raise UserError(refusal)
+    try:
+        return getpass.getpass(prompt)
+    except EOFError as e:
+        raise UserError("no password given") from e
+
+
+def _open_vault(args: argparse.Namespace) -> OpenVault:
+    from desktop_2fa.vault.store import VaultFile
+
+    return VaultFile(context.vault_path(args)).unlock(context.password(args))
+
+
+def _print_outcome(result: ImportResult, outcome: AddOutcome) -> None:
+    failed = result.errors
+    end = ":" if failed else "."
+    print(
+        f"Imported {len(outcome.added)}, skipped {len(outcome.duplicates)} duplicates, "
+        f"{len(failed)} could not be read{end}"
+    )
+    for error in failed:
+        print(f"  {error}")
+
+
+def _save_imported(args: argparse.Namespace, result: ImportResult) -> int:
+    from desktop_2fa.importers.session import add_imported
+
+    vault = _open_vault(args)
+    data, outcome = add_imported(vault.data, result.entries, context.now_dt())
+    if outcome.added:
+        vault.save(data)  # one save for the whole import
+    _print_outcome(result, outcome)
+    return 0
+
+
+# --- import --------------------------------------------------------------------------
+
+
+def _import_format(value: str) -> str:
+    if value not in IMPORT_FORMATS:
+        raise argparse.ArgumentTypeError(
+            f"unknown format {value!r} (choose from {', '.join(IMPORT_FORMATS)})"
+        )
+    return value
+
+
+def _import_passwords(args: argparse.Namespace) -> tuple[Callable[[str, str], str], int]:
+    """Where encrypted files' passwords come from, and how many tries a typo gets."""
+    if args.import_password_file:
+        fixed = _first_line(args.import_password_file)
+        return (lambda _file, _title: fixed), 1
+    if os.environ.get(IMPORT_PASSWORD_ENV) is not None:
+        env = os.environ[IMPORT_PASSWORD_ENV]
+        return (lambda _file, _title: env), 1
+
+    def prompt(file: str, title: str) -> str:
+        return _ask(
+            f"Password of {file} ({title} export): ",
+            f"{file} is encrypted: use --import-password-file or set {IMPORT_PASSWORD_ENV} "
+            "when not running in a terminal",
+        )
+
+    return prompt, PASSWORD_ATTEMPTS
+
+
+@_at_the_edge
+def cmd_import(args: argparse.Namespace) -> int:
+    from desktop_2fa.importers.session import SourceFile, import_files
+
+    files = []
+    for name in args.files:
+        try:
+            files.append(SourceFile(name, Path(name).expanduser().read_bytes()))
+        except OSError as e:
+            raise UserError(f"cannot read {name}: {e.strerror or e}") from e
+    password, attempts = _import_passwords(args)
+    # Every file is read and decrypted before the vault is opened: a bad file
+    # stops the import before anything is written.
+    result = import_files(files, format_name=args.format, password=password, attempts=attempts)
+    return _save_imported(args, result)
+
+
+# --- scan ----------------------------------------------------------------------------
+
+
+def _scan_screen() -> tuple[str, ...]:
+    from desktop_2fa.scan.decode import find_codes
+    from desktop_2fa.scan.errors import NoQrCodeFound
+    from desktop_2fa.scan.pixels import to_gray
+    from desktop_2fa.ui.screen_grab import grab_screens
+
+    found: list[str] = []
+    for screen in grab_screens():
+        found.extend(find_codes(to_gray(screen)))
+    if not found:
+        raise NoQrCodeFound("the screen grab")
+    return tuple(dict.fromkeys(found))
+
+
+def _scan_camera(args: argparse.Namespace) -> tuple[str, ...]:
+    import time
+
+    from desktop_2fa.scan.camera import Camera, scan_camera
+
+    with Camera.open(args.camera_index) as camera:
+        print(
+            f"Hold the QR code in front of camera {args.camera_index} "
+            f"(up to {args.timeout:g} s, Ctrl+C stops)...",
+            file=sys.stderr,
+        )
+        return scan_camera(camera, max_seconds=args.timeout, clock=time.monotonic)
+
+
+def _scanned_texts(args: argparse.Namespace) -> tuple[str, ...]:
+    if args.screen:
+        return _scan_screen()
+    if args.camera:
+        return _scan_camera(args)
+    from desktop_2fa.scan.image import decode_file
+
+    return decode_file(args.image)
+
+
+def _print_texts(texts: Sequence[str]) -> None:
+    """Each code's text; a Google export is expanded to one otpauth:// URI per account."""
+    from desktop_2fa.core import migration, uri
+
+    for text in texts:
+        if not migration.is_migration_uri(text):
+            if not text.lower().startswith("otpauth://"):
+                print("note: this QR code does not hold an otpauth:// URI", file=sys.stderr)
+            print(text)
+            continue
+        payload = migration.parse_uri(text)
+        print(f"# Google Authenticator export, {payload.part}", file=sys.stderr)
+        for params in payload.otp_parameters:
+            try:
+                print(uri.format(migration.to_account(params)))
+            except migration.UnsupportedMigrationEntry as e:
+                print(f"note: {params.label}: {e}", file=sys.stderr)
+
+
+@_at_the_edge
+def cmd_scan(args: argparse.Namespace) -> int:
+    texts = _scanned_texts(args)
+    if not args.add:
+        _print_texts(texts)
+        return 0
+    from desktop_2fa.importers.uri_texts import UriText, UriTextsState
+
+    state = UriTextsState(tuple(UriText(f"QR code {n}", t) for n, t in enumerate(texts, 1)))
+    result = state.convert()  # a Google export with a missing part is refused whole
+    if not result.entries:
+        reasons = "; ".join(str(e) for e in result.errors) or "no account in it"
+        raise UserError(f"nothing to add from the QR code ({reasons})")
+    return _save_imported(args, result)
+
+
+# --- export --------------------------------------------------------------------------
+
+
+def _export_format(value: str) -> str:
+    if value not in EXPORT_FORMATS:
+        raise argparse.ArgumentTypeError(
+            f"unknown format {value!r} (choose from {', '.join(EXPORT_FORMATS)})"
+        )
+    return value
+
+
+def _export_password(args: argparse.Namespace) -> str:
+    if args.export_password_file:
+        password = _first_line(args.export_password_file)
+    elif os.environ.get(EXPORT_PASSWORD_ENV) is not None:
+        password = os.environ[EXPORT_PASSWORD_ENV]
+    else:
+        refusal = (
+            f"no export password: use --export-password-file or set {EXPORT_PASSWORD_ENV} "
+            "when not running in a terminal"
+        )
+        password = _ask("Password for the export file: ", refusal)
+        if password != _ask("Password for the export file (again): ", refusal):
+            raise UserError("the two passwords differ; nothing was exported")
+    if not password:
+        raise UserError("the export password must not be empty")
+    if len(password) < 8:
+        print("warning: a password under 8 characters is easy to guess", file=sys.stderr)
+    return password
+
+
+@_at_the_edge
+def cmd_export(args: argparse.Namespace) -> int:
+    from desktop_2fa.exporters.files import write_export
+    from desktop_2fa.exporters.registry import by_name
+
+    exporter = by_name(args.format)
+    out = Path(args.out).expanduser()
+    if out.exists() and not args.force:  # say so before asking for any password
+        raise UserError(f"{out} already exists; choose another name or add --force to replace it")
+    vault = _open_vault(args)
+    password = _export_password(args) if exporter.needs_password else None
+    result = exporter.export(vault.data.accounts, password)
+    written = write_export(result, out, multi_file=exporter.multi_file, force=args.force)
+    where = f"{out} ({len(written)} files)" if exporter.multi_file else str(out)
+    print(f"Exported {result.exported} account(s) to {where}")
+    if exporter.plain_secrets:
+        print(
+            f"warning: {out} holds your secrets in plain text; anyone who reads it can "
+            "produce your codes. Keep it safe and delete it when you are done.",
+            file=sys.stderr,
+        )
+    if result.skipped:
+        print(f"{len(result.skipped)} account(s) could not be exported:", file=sys.stderr)
+        for skipped in result.skipped:
+            print(f"  {skipped}", file=sys.stderr)
+    return 0
+
+
+# --- wiring --------------------------------------------------------------------------
+
+
+def register(add: AddCommand) -> None:
+    """Add `import`, `scan` and `export` through main.py's `add(name, handler, help)`."""
+    p = add("import", cmd_import, "import accounts from another authenticator's export")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="export files (give all QR images of a Google export at once)")  # fmt: skip
+    p.add_argument("--format", type=_import_format, metavar="NAME",
+                   help=f"format ({', '.join(IMPORT_FORMATS)}); guessed if left out")  # fmt: skip
+    p.add_argument("--import-password-file", metavar="PATH",
+                   help="read encrypted exports' password from the first line of PATH "
+                   f"(default: ${IMPORT_PASSWORD_ENV}, else a prompt)")  # fmt: skip
+
+    p = add("scan", cmd_scan, "read QR codes from an image, the screen or a camera")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("image", nargs="?", metavar="IMAGE", help="an image file to read")
+    source.add_argument("--screen", action="store_true", help="read every screen")
+    source.add_argument("--camera", action="store_true", help="read from a camera")
+    p.add_argument("--camera-index", type=int, default=0, metavar="N",
+                   help="which camera (default 0)")  # fmt: skip
+    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                   help="how long the camera looks for a code (default 30)")  # fmt: skip
+    p.add_argument("--add", action="store_true",
+                   help="add the accounts to the vault instead of printing their URIs "
+                   "(printed URIs contain the secrets)")  # fmt: skip
+
+    p = add("export", cmd_export, "export the accounts for another authenticator or a backup")
+    p.add_argument("--format", type=_export_format, required=True, metavar="NAME",
+                   help=f"the output format ({', '.join(EXPORT_FORMATS)})")  # fmt: skip
+    p.add_argument("out", metavar="OUT",
+                   help="file to write (a folder for qr-png, qr-svg and google-qr)")  # fmt: skip
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    p.add_argument("--export-password-file", metavar="PATH",
+                   help="read the Aegis export's password from the first line of PATH "
+                   f"(default: ${EXPORT_PASSWORD_ENV}, else asked twice)")  # fmt: skip

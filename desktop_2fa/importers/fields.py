@@ -1,0 +1,190 @@
+"""Reading other apps' JSON strictly, and turning their fields into an `AccountSpec`.
+
+JSON from another app is untrusted: every field is type-checked here, and a
+bad entry raises `EntryProblem`, which `convert_entries` turns into an
+`EntryError` so the other entries still import.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar
+
+from desktop_2fa.core.account import AccountSpec
+from desktop_2fa.core.base32 import decode_secret
+from desktop_2fa.core.errors import InvalidParams
+from desktop_2fa.core.params import STEAM_DIGITS, Algorithm, OtpKind, OtpParams
+from desktop_2fa.importers.base import EntryError, ImportedAccount, ImportResult
+from desktop_2fa.importers.errors import CorruptFile, TruncatedFile
+
+T = TypeVar("T")
+JsonObject = Mapping[str, object]
+
+
+class EntryProblem(Exception):
+    """One entry cannot be imported; the message says why in one phrase."""
+
+
+def parse_json(data: bytes) -> object:
+    """The JSON document, or raise ValueError (bad UTF-8 or bad JSON)."""
+    return json.loads(data.decode("utf-8-sig"))
+
+
+def sniff_json(data: bytes) -> object | None:
+    """The parsed document when `data` is JSON, else None; for `sniff` methods."""
+    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head.startswith((b"{", b"[")):
+        return None
+    try:
+        return parse_json(data)
+    except (ValueError, RecursionError):
+        return None
+
+
+def load_json(data: bytes, title: str) -> object:
+    """Parse an export; damaged or cut-off files raise a precise error.
+
+    Raises:
+        TruncatedFile: the JSON stops before it is complete.
+        CorruptFile: not UTF-8 text, or not JSON.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise CorruptFile(title, "it is not text") from e
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        end = len(text.rstrip())
+        if e.pos >= end - 1 or e.msg.startswith("Unterminated string"):
+            raise TruncatedFile(title) from e
+        raise CorruptFile(title, f"broken JSON at line {e.lineno}, column {e.colno}") from e
+    except RecursionError as e:
+        raise CorruptFile(title, "the JSON is nested too deeply") from e
+
+
+def require_object(value: object, title: str, what: str = "the file") -> JsonObject:
+    if not isinstance(value, dict):
+        raise CorruptFile(title, f"{what} is not a JSON object")
+    return value
+
+
+def require_list(value: object, title: str, what: str) -> list[object]:
+    if not isinstance(value, list):
+        raise CorruptFile(title, f"{what} is not a list")
+    return value
+
+
+def text(obj: JsonObject, key: str, default: str = "") -> str:
+    """A string field; missing or null gives `default`."""
+    value = obj.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise EntryProblem(f"'{key}' is not text")
+    return value
+
+
+def whole(obj: JsonObject, key: str, default: int) -> int:
+    """An integer field (JSON numbers like 6.0 are accepted, booleans are not)."""
+    value = obj.get(key)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise EntryProblem(f"'{key}' is not a number")
+    if isinstance(value, float) and not value.is_integer():
+        raise EntryProblem(f"'{key}' is not a whole number")
+    return int(value)
+
+
+def flag(obj: JsonObject, key: str) -> bool:
+    value = obj.get(key)
+    return value if isinstance(value, bool) else False
+
+
+def sub_object(obj: JsonObject, key: str) -> JsonObject:
+    value = obj.get(key)
+    if not isinstance(value, dict):
+        raise EntryProblem(f"'{key}' is missing")
+    return value
+
+
+def safe_text(value: object) -> str:
+    """For labels of broken entries: the value when it is text, else empty."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def entry_label(number: int, issuer: object = None, name: object = None) -> str:
+    """ "entry 3 (GitHub: bob)": which entry failed, by position and name, never secret."""
+    shown = ": ".join(t for t in (safe_text(issuer), safe_text(name)) if t)
+    return f"entry {number} ({shown})" if shown else f"entry {number}"
+
+
+def parse_algorithm(value: str) -> Algorithm:
+    normal = value.strip().upper().replace("-", "").replace("_", "").removeprefix("HMAC")
+    if normal == "MD5":
+        raise EntryProblem("MD5 is not supported (codes use SHA-1, SHA-256 or SHA-512, RFC 6238)")
+    try:
+        return Algorithm(normal)
+    except ValueError:
+        raise EntryProblem(f"unknown algorithm {value!r}") from None
+
+
+def build_spec(
+    *,
+    issuer: str,
+    name: str,
+    kind: OtpKind,
+    secret: str | bytes,
+    algorithm: Algorithm = Algorithm.SHA1,
+    digits: int = 6,
+    period: int = 30,
+    counter: int = 0,
+) -> AccountSpec:
+    """Validate everything through `OtpParams`; problems become `EntryProblem`."""
+    try:
+        raw = decode_secret(secret) if isinstance(secret, str) else secret
+        params = OtpParams(
+            kind=kind,
+            secret=raw,
+            algorithm=algorithm,
+            digits=STEAM_DIGITS if kind is OtpKind.STEAM else digits,
+            period=period,
+            counter=counter if kind is OtpKind.HOTP else 0,
+        )
+    except InvalidParams as e:
+        raise EntryProblem(str(e)) from e
+    issuer, name = issuer.strip(), name.strip()
+    if not issuer and not name:
+        raise EntryProblem("it has neither an issuer nor a name")
+    return AccountSpec(issuer=issuer, name=name, params=params)
+
+
+def convert_entries(
+    items: Iterable[T],
+    convert: Callable[[T], ImportedAccount],
+    label: Callable[[int, T], str],
+) -> ImportResult:
+    """Convert each item; a failing one becomes an `EntryError` with its label."""
+    entries: list[ImportedAccount] = []
+    errors: list[EntryError] = []
+    for number, item in enumerate(items, start=1):
+        try:
+            entries.append(convert(item))
+        except EntryProblem as e:
+            errors.append(EntryError(label(number, item), str(e)))
+    return ImportResult(tuple(entries), tuple(errors))
+
+
+def item_label(number: int, item: object, issuer_key: str, name_key: str) -> str:
+    """`entry_label` for a JSON object that may not even be an object."""
+    if isinstance(item, dict):
+        return entry_label(number, item.get(issuer_key), item.get(name_key))
+    return entry_label(number)
+
+
+def as_object(item: object) -> JsonObject:
+    if not isinstance(item, dict):
+        raise EntryProblem("it is not a JSON object")
+    return item

@@ -1,0 +1,110 @@
+"""otpauth:// and otpauth-migration:// texts, from a text file or from QR codes.
+
+Both the plain-text importer and the QR image importer produce a
+`UriTextsState`; the import session merges those of several files into one
+before converting, so the parts of one Google Authenticator export can come
+from several images (or lines). A part that is missing refuses the whole
+import and names the part: nothing is half-imported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from desktop_2fa.core import migration
+from desktop_2fa.core import uri as otpauth
+from desktop_2fa.core.errors import InvalidUri
+from desktop_2fa.importers.base import EntryError, ImportedAccount, ImportResult, ImportState
+from desktop_2fa.importers.errors import CorruptFile, IncompleteExport
+
+GOOGLE = "Google Authenticator export"
+
+
+@dataclass(frozen=True, slots=True)
+class UriText:
+    label: str  # where it came from: "line 3", "QR code 2"; never the text itself
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class UriTextsState(ImportState):
+    items: tuple[UriText, ...]
+
+    def relabelled(self, source: str) -> UriTextsState:
+        return UriTextsState(tuple(UriText(f"{source}, {i.label}", i.text) for i in self.items))
+
+    def __add__(self, other: UriTextsState) -> UriTextsState:
+        return UriTextsState(self.items + other.items)
+
+    def convert(self) -> ImportResult:
+        """Raises:
+        IncompleteExport: a Google Authenticator export lacks parts (they are named).
+        CorruptFile: its parts contradict each other.
+        """
+        entries: list[ImportedAccount] = []
+        errors: list[EntryError] = []
+        payloads: list[migration.MigrationPayload] = []
+        for item in self.items:
+            value = item.text.strip()
+            if migration.is_migration_uri(value):
+                try:
+                    payloads.append(migration.parse_uri(value))
+                except migration.InvalidMigration as e:
+                    errors.append(EntryError(item.label, str(e)))
+            elif value.lower().startswith("otpauth://"):
+                try:
+                    entries.append(ImportedAccount(otpauth.parse(value)))
+                except InvalidUri as e:
+                    errors.append(EntryError(item.label, str(e)))
+            else:
+                errors.append(EntryError(item.label, "it is not an otpauth:// URI"))
+        if payloads:
+            try:
+                ordered = migration.assemble(payloads)
+            except migration.MissingMigrationParts as e:
+                raise IncompleteExport(str(e)) from e
+            except migration.InvalidMigration as e:
+                raise CorruptFile(GOOGLE, str(e)) from e
+            for payload in ordered:
+                for params in payload.otp_parameters:
+                    try:
+                        entries.append(ImportedAccount(migration.to_account(params)))
+                    except migration.UnsupportedMigrationEntry as e:
+                        errors.append(EntryError(params.label, str(e)))
+        return ImportResult(tuple(entries), tuple(errors))
+
+
+def _lines(data: bytes) -> list[str] | None:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    return text.splitlines()
+
+
+def _meaningful(line: str) -> bool:
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+class OtpauthListImporter:
+    name = "otpauth"
+    title = "otpauth:// list"
+    description = "text file of otpauth:// URIs, one per line (# comments allowed)"
+
+    def sniff(self, data: bytes, filename: str) -> bool:
+        lines = _lines(data[:65536])
+        first = next((line.strip() for line in lines or [] if _meaningful(line)), "")
+        return first.lower().startswith("otpauth")
+
+    def read(self, data: bytes) -> ImportState:
+        lines = _lines(data)
+        if lines is None:
+            raise CorruptFile(self.title, "it is not UTF-8 text")
+        return UriTextsState(
+            tuple(
+                UriText(f"line {number}", line)
+                for number, line in enumerate(lines, start=1)
+                if _meaningful(line)
+            )
+        )

@@ -1,0 +1,154 @@
+"""Corrupt, truncated, wrong-password and wrong-format files: one precise error each."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from desktop_2fa.importers import errors, registry
+from desktop_2fa.importers.session import SourceFile, import_files
+from tests.data.canonical import FIXTURE_PASSWORD
+from tests.importers.support import FIXTURES
+
+JSON_FIXTURES = [
+    ("aegis_plain.json", "Aegis"),
+    ("aegis_encrypted.json", "Aegis"),
+    ("2fas_plain.2fas", "2FAS"),
+    ("2fas_encrypted.2fas", "2FAS"),
+    ("andotp.json", "andOTP"),
+    ("bitwarden.json", "Bitwarden"),
+    ("freeotp_plus.json", "FreeOTP+"),
+]
+
+
+def _import(name: str, data: bytes, format_name: str | None = None) -> None:
+    import_files(
+        [SourceFile(name, data)], format_name=format_name, password=lambda f, t: FIXTURE_PASSWORD
+    )
+
+
+@pytest.mark.parametrize(("name", "title"), JSON_FIXTURES)
+def test_a_truncated_export_says_it_was_cut_off(name: str, title: str) -> None:
+    data = (FIXTURES / name).read_bytes()
+    with pytest.raises(errors.TruncatedFile) as caught:
+        _import(name, data[: len(data) * 2 // 3])
+    assert str(caught.value) == (
+        f"{name}: the {title} file ends too early; it was probably cut off while copying"
+    )
+
+
+@pytest.mark.parametrize(("name", "title"), JSON_FIXTURES)
+def test_a_corrupt_export_says_where(name: str, title: str) -> None:
+    text = (FIXTURES / name).read_text("utf-8")
+    at = text.find(",", len(text) // 2)  # between two values: a structural break
+    at = at if at > 0 else len(text) // 2
+    broken = (text[:at] + "}}}{{{" + text[at:]).encode()
+    expected = rf"^{re.escape(name)}: not a readable {re.escape(title)} file \("
+    with pytest.raises(errors.CorruptFile, match=expected):
+        _import(name, broken, registry.guess_format(text.encode(), name).name)
+
+
+def test_a_damaged_aegis_ciphertext_is_not_called_a_wrong_password() -> None:
+    doc = json.loads((FIXTURES / "aegis_encrypted.json").read_text())
+    db = doc["db"]
+    doc["db"] = ("A" if db[40] != "A" else "B").join((db[:40], db[41:]))
+    with pytest.raises(errors.CorruptFile, match="the password is right but the contents"):
+        _import("x.json", json.dumps(doc).encode())
+
+
+def test_damaged_2fas_services_are_not_called_a_wrong_password() -> None:
+    doc = json.loads((FIXTURES / "2fas_encrypted.2fas").read_text())
+    data, salt, iv = doc["servicesEncrypted"].split(":")
+    doc["servicesEncrypted"] = ":".join((data[:20] + ("A" if data[20] != "A" else "B") + data[21:],
+                                         salt, iv))  # fmt: skip
+    with pytest.raises(errors.CorruptFile, match="the password is right but the services"):
+        _import("x.2fas", json.dumps(doc).encode())
+
+
+@pytest.mark.parametrize("name", ["aegis_encrypted.json", "2fas_encrypted.2fas"])
+def test_a_wrong_password_is_named_as_such(name: str) -> None:
+    data = (FIXTURES / name).read_bytes()
+    with pytest.raises(errors.WrongPassword) as caught:
+        import_files([SourceFile(name, data)], password=lambda f, t: "wrong")
+    assert str(caught.value).startswith(f"{name}: wrong password for this ")
+
+
+def test_a_wrong_password_is_asked_again_up_to_the_attempts() -> None:
+    asked: list[str] = []
+
+    def password(file: str, title: str) -> str:
+        asked.append(f"{file}/{title}")
+        return "typo" if len(asked) < 3 else FIXTURE_PASSWORD
+
+    data = (FIXTURES / "2fas_encrypted.2fas").read_bytes()
+    result = import_files([SourceFile("b.2fas", data)], password=password, attempts=3)
+    assert asked == ["b.2fas/2FAS"] * 3
+    assert len(result.entries) == 9
+
+
+@pytest.mark.parametrize(
+    ("name", "forced", "looks_like"),
+    [
+        ("2fas_plain.2fas", "aegis", "2FAS"),
+        ("aegis_plain.json", "bitwarden", "Aegis"),
+        ("andotp.json", "freeotp-plus", "andOTP"),
+        ("otpauth_list.txt", "aegis", "otpauth:// list"),
+        ("google_migration.png", "2fas", "QR code image"),
+    ],
+)
+def test_a_wrong_format_choice_names_the_real_one(name: str, forced: str, looks_like: str) -> None:
+    data = (FIXTURES / name).read_bytes()
+    with pytest.raises(errors.WrongFormat) as caught:
+        _import(name, data, forced)
+    assert f"it looks like {looks_like}" in str(caught.value)
+    assert str(caught.value).startswith(f"{name}: this file is not in ")
+
+
+def test_an_unknown_file_lists_what_can_be_imported() -> None:
+    with pytest.raises(errors.UnknownFormat, match="it reads Aegis, 2FAS, andOTP"):
+        _import("notes.bin", b"\x00\x01 just some bytes")
+
+
+def test_an_encrypted_bitwarden_export_is_refused_with_advice() -> None:
+    doc = {"encrypted": True, "passwordProtected": True, "salt": "x", "data": "2.abc|def|ghi"}
+    with pytest.raises(errors.UnsupportedFile, match="export again choosing the unencrypted"):
+        _import("bitwarden_export.json", json.dumps(doc).encode())
+
+
+def test_an_aegis_file_from_the_future_is_refused() -> None:
+    doc = json.loads((FIXTURES / "aegis_plain.json").read_text())
+    doc["db"]["version"] = 99
+    with pytest.raises(errors.UnsupportedFile, match="contents version 99"):
+        _import("a.json", json.dumps(doc).encode())
+
+
+def test_absurd_scrypt_parameters_are_refused_before_deriving() -> None:
+    doc = json.loads((FIXTURES / "aegis_encrypted.json").read_text())
+    doc["header"]["slots"][0]["n"] = 2**30
+    with pytest.raises(errors.UnsupportedFile, match="more scrypt memory"):
+        _import("a.json", json.dumps(doc).encode())
+
+
+def test_an_image_without_a_qr_code_says_so() -> None:
+    import cv2
+    import numpy as np
+
+    ok, png = cv2.imencode(".png", np.full((200, 300), 255, np.uint8))
+    assert ok
+    with pytest.raises(errors.NoQrCode) as caught:
+        _import("blank.png", png.tobytes())
+    assert str(caught.value) == "blank.png: no QR code found in the image"
+
+
+def test_a_truncated_image_is_a_corrupt_file() -> None:
+    data = (FIXTURES / "google_migration.png").read_bytes()
+    with pytest.raises((errors.CorruptFile, errors.NoQrCode)):
+        _import("cut.png", data[:200])
+
+
+def test_a_cut_off_file_with_a_plain_name_is_still_recognised() -> None:
+    data = (FIXTURES / "aegis_plain.json").read_bytes()
+    with pytest.raises(errors.TruncatedFile, match="the Aegis file ends too early"):
+        _import("backup.json", data[:500])
