@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import os
-import re
 import statistics
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -14,41 +11,24 @@ from desktop_2fa.enroll.client import AuthClient
 from desktop_2fa.enroll.roundtrip import RoundTrip
 from desktop_2fa.vault.crypto import KdfParams
 from desktop_2fa.vault.store import VaultFile
+from server_stub.process import spawn
 
 RUNS = 5
-
-
-def _server() -> tuple[subprocess.Popen[str], str]:
-    # Default settings (rate limit on, as a user runs it), a fresh process per
-    # trip so the limiter's buckets start empty.
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "server_stub", "--port", "0", "--memory",
-         "--log-level", "warning"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-        env={**os.environ, "D2FA_SERVER_SECRET": "bench-secret-" + "x" * 40},
-    )  # fmt: skip
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        found = re.search(r"listening on (http://\S+)", line)
-        if found:
-            return proc, found.group(1)
-    raise RuntimeError("reference server did not start")
 
 
 def run() -> None:
     totals = []
     slowest: dict[str, float] = {}
+    env = {**os.environ, "D2FA_SERVER_SECRET": "bench-secret-" + "x" * 40}
     for _ in range(RUNS):
-        proc, url = _server()
-        try:
-            with tempfile.TemporaryDirectory() as tmp:
-                vault = VaultFile(Path(tmp) / "v.json").create(
-                    "pw", kdf=KdfParams.new(time_cost=1, memory_kib=1024, lanes=1)
-                )
-                report = RoundTrip(lambda u=url: AuthClient(u), vault).run()
-        finally:
-            proc.terminate()
-            proc.wait()
+        # Default settings (rate limit on, as a user runs it), a fresh process per
+        # trip so the limiter's buckets start empty.
+        with spawn("--memory", "--log-level", "warning", env=env) as server, \
+                tempfile.TemporaryDirectory() as tmp:  # fmt: skip
+            vault = VaultFile(Path(tmp) / "v.json").create(
+                "pw", kdf=KdfParams.new(time_cost=1, memory_kib=1024, lanes=1)
+            )
+            report = RoundTrip(lambda u=server.base_url: AuthClient(u), vault).run()
         if not report.passed:
             print(report.as_table())
         totals.append(report.total_ms)

@@ -22,26 +22,19 @@ import hmac
 import http.client
 import json
 import os
-import socket
 import statistics
 import struct
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import cast
 
+from server_stub.process import spawn
+
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 8
 SECONDS = 3.0
 PASSWORD = "bench password 1"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _totp(secret: str, offset: int = 0) -> str:
@@ -186,41 +179,8 @@ def _raw(method: str, path: str, port: int, cookie: str, body: bytes = b"") -> b
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
-def _start_server(db: Path, port: int) -> tuple[subprocess.Popen[bytes], float]:
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "server_stub",
-            "--port",
-            str(port),
-            "--db",
-            str(db),
-            "--no-rate-limit",  # default logging stays on: one line per request
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    while True:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            conn.request("GET", "/api/auth/ok")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return process, time.perf_counter() - started
-        except OSError:
-            pass
-        if process.poll() is not None or time.perf_counter() - started > 20:
-            process.kill()
-            raise RuntimeError("server did not start")
-        time.sleep(0.005)
-
-
 def _sign_in_vs_hash(port: int, rounds: int = 11) -> tuple[list[float], list[float]]:
     """Sign-in and scrypt hash times, measured alternately so they share the noise."""
-    sys.path.insert(0, str(ROOT))
     from server_stub.services.passwords import PasswordHasher
 
     hasher = PasswordHasher()
@@ -243,8 +203,9 @@ def _sign_in_vs_hash(port: int, rounds: int = 11) -> tuple[list[float], list[flo
 def run() -> None:
     """Print the figures (nothing is asserted)."""
     with tempfile.TemporaryDirectory() as folder:
-        port = _free_port()
-        process, startup = _start_server(Path(folder) / "bench.db", port)
+        # Default logging stays on: one line per request, as a user runs it.
+        server = spawn("--db", str(Path(folder) / "bench.db"), "--no-rate-limit")
+        port, startup = server.port, server.started_in
         try:
             print(
                 f"server start (spawn to first answer): {startup * 1000:.0f} ms  (target < 1000 ms)"
@@ -283,11 +244,6 @@ def run() -> None:
                 f"  (target: sign-in costs one hash, nothing more)"
             )
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            server.stop()
         if os.environ.get("BENCH_SERVER_VERBOSE"):
             print(f"(server on port {port} stopped)")

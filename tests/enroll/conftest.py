@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import http.server
 import os
-import re
 import socket
-import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,46 +15,16 @@ import pytest
 
 from desktop_2fa.vault.crypto import KdfParams
 from desktop_2fa.vault.store import OpenVault, VaultFile
+from server_stub.process import spawn
 
 SECRET = "enroll-tests-secret-0123456789abcdefghijklmnop"
-
-
-def start_reference_server(*extra: str) -> tuple[subprocess.Popen[str], str]:
-    """`python -m server_stub` on a free 127.0.0.1 port; returns (process, base URL)."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "server_stub", "--host", "127.0.0.1", "--port", "0",
-         "--memory", "--log-level", "warning", *extra],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env={**os.environ, "D2FA_SERVER_SECRET": SECRET},
-    )  # fmt: skip
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        found = re.search(r"listening on (http://127\.0\.0\.1:\d+)", line)
-        if found:
-            return proc, found.group(1)
-    proc.kill()
-    raise RuntimeError("the reference server did not start")
-
-
-def stop(proc: subprocess.Popen[str]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 @pytest.fixture
 def reference_server() -> Iterator[str]:
     """The bundled reference server as a real process (default settings: rate limit on)."""
-    proc, url = start_reference_server()
-    try:
-        yield url
-    finally:
-        stop(proc)
+    with spawn("--memory", env={**os.environ, "D2FA_SERVER_SECRET": SECRET}) as server:
+        yield server.base_url
 
 
 @pytest.fixture

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from server_stub.process import stop_process
+
 HERE = Path(__file__).resolve().parent
 NODE_DIR = HERE / ".node"
 BETTER_AUTH = "better-auth@1.7.25"  # the version PROTOCOL.md was captured from
@@ -55,23 +57,18 @@ def better_auth_server() -> Iterator[str]:
     script = folder / "better_auth_server.mjs"
     shutil.copyfile(HERE / "better_auth_server.mjs", script)
     proc = subprocess.Popen(
-        ["node", str(script), "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        ["node", str(script), "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     try:
         assert proc.stdout is not None
-        line = proc.stdout.readline()
+        line = proc.stdout.readline().decode()
         found = re.match(r"listening (http://127\.0\.0\.1:\d+)", line)
         if not found:
-            err = proc.stderr.read() if proc.stderr else ""
+            err = proc.stderr.read().decode() if proc.stderr else ""
             pytest.fail(f"better-auth server did not start: {line}{err[-2000:]}")
         yield found.group(1)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
         for pipe in (proc.stdout, proc.stderr):
             if pipe is not None:
                 pipe.close()

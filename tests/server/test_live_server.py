@@ -6,10 +6,8 @@ import os
 import stat
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from threading import Barrier
@@ -17,61 +15,20 @@ from threading import Barrier
 import httpx
 import pytest
 
-from tests.server.support import PASSWORD, Browser, free_port, secret_of, totp
+from server_stub.process import ServerProcess, spawn
+from tests.server.support import PASSWORD, Browser, secret_of, totp
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@dataclass
-class LiveServer:
-    process: subprocess.Popen[str]
-    base: str
-    started_in: float
-
-    def stop(self) -> str:
-        """Terminate and return everything it logged."""
-        if self.process.poll() is None:
-            self.process.terminate()
-        try:
-            _, err = self.process.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            _, err = self.process.communicate()
-        return err
-
-
-def start_server(*args: str, env: dict[str, str] | None = None) -> LiveServer:
-    port = free_port()
-    started = time.monotonic()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "server_stub", "--port", str(port), *args],
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = started + 20
-    while True:
-        if process.poll() is not None:
-            raise AssertionError(f"server exited: {process.communicate()[1]}")
-        try:
-            if httpx.get(base + "/api/auth/ok", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            process.kill()
-            raise AssertionError("server did not start")
-        time.sleep(0.02)
-    return LiveServer(process, base, time.monotonic() - started)
+def start_server(*args: str, env: dict[str, str] | None = None) -> ServerProcess:
+    return spawn(*args, env={**os.environ, **(env or {})})
 
 
 @pytest.fixture
-def servers() -> Iterator[list[LiveServer]]:
+def servers() -> Iterator[list[ServerProcess]]:
     """Collects started servers and stops whatever a failing test left running."""
-    started: list[LiveServer] = []
+    started: list[ServerProcess] = []
     yield started
     for server in started:
         server.stop()
@@ -96,12 +53,12 @@ def now() -> datetime:
 
 
 def test_full_flow_over_http_with_one_clean_log_line_per_request(
-    tmp_path: Path, servers: list[LiveServer], browser_for: Callable[[str], Browser]
+    tmp_path: Path, servers: list[ServerProcess], browser_for: Callable[[str], Browser]
 ) -> None:
     server = start_server("--db", str(tmp_path / "s.db"))
     servers.append(server)
     assert server.started_in < 5.0  # "under a second" is measured by the benchmark
-    browser = browser_for(server.base)
+    browser = browser_for(server.base_url)
     browser.sign_up()
     enabled = browser.enable()
     secret = secret_of(enabled["totpURI"])
@@ -129,12 +86,12 @@ def test_full_flow_over_http_with_one_clean_log_line_per_request(
 
 
 def test_restart_keeps_users_and_two_factor_state(
-    tmp_path: Path, servers: list[LiveServer], browser_for: Callable[[str], Browser]
+    tmp_path: Path, servers: list[ServerProcess], browser_for: Callable[[str], Browser]
 ) -> None:
     db = tmp_path / "keep.db"
     first = start_server("--db", str(db), "--no-rate-limit")
     servers.append(first)
-    browser = browser_for(first.base)
+    browser = browser_for(first.base_url)
     browser.sign_up()
     enabled = browser.enable()
     secret = secret_of(enabled["totpURI"])
@@ -146,7 +103,7 @@ def test_restart_keeps_users_and_two_factor_state(
 
     second = start_server("--db", str(db), "--no-rate-limit")
     servers.append(second)
-    browser = browser_for(second.base)
+    browser = browser_for(second.base_url)
     assert browser.sign_in().json() == {"twoFactorRedirect": True, "twoFactorMethods": ["totp"]}
     response = browser.post("/two-factor/verify-totp", {"code": totp(secret, now(), 1)})
     assert response.status_code == 200 and response.json()["user"]["twoFactorEnabled"] is True
@@ -156,11 +113,11 @@ def test_restart_keeps_users_and_two_factor_state(
 
 
 def test_twenty_concurrent_redemptions_of_one_backup_code(
-    tmp_path: Path, servers: list[LiveServer], browser_for: Callable[[str], Browser]
+    tmp_path: Path, servers: list[ServerProcess], browser_for: Callable[[str], Browser]
 ) -> None:
     server = start_server("--db", str(tmp_path / "race.db"), "--no-rate-limit")
     servers.append(server)
-    browser = browser_for(server.base)
+    browser = browser_for(server.base_url)
     browser.sign_up()
     enabled = browser.enable()
     code = enabled["backupCodes"][0]
@@ -171,9 +128,9 @@ def test_twenty_concurrent_redemptions_of_one_backup_code(
         with httpx.Client(timeout=30) as client:
             barrier.wait()
             response = client.post(
-                server.base + "/api/auth/two-factor/verify-backup-code",
+                server.base_url + "/api/auth/two-factor/verify-backup-code",
                 json={"code": code},
-                headers={"cookie": cookies, "origin": server.base},
+                headers={"cookie": cookies, "origin": server.base_url},
             )
             return response.status_code
 
@@ -183,11 +140,11 @@ def test_twenty_concurrent_redemptions_of_one_backup_code(
     assert statuses.count(401) == 19
 
 
-def test_rate_limit_over_a_real_socket(tmp_path: Path, servers: list[LiveServer]) -> None:
+def test_rate_limit_over_a_real_socket(tmp_path: Path, servers: list[ServerProcess]) -> None:
     server = start_server("--memory", "--rate-limit", "60:5")
     servers.append(server)
     with httpx.Client() as client:
-        url = server.base + "/api/auth/two-factor/send-otp"
+        url = server.base_url + "/api/auth/two-factor/send-otp"
         statuses = [client.post(url, json={}).status_code for _ in range(6)]
         assert statuses == [400] * 5 + [429]
         response = client.post(url, json={})
@@ -195,7 +152,7 @@ def test_rate_limit_over_a_real_socket(tmp_path: Path, servers: list[LiveServer]
 
 
 def test_configuration_from_environment(
-    servers: list[LiveServer], browser_for: Callable[[str], Browser]
+    servers: list[ServerProcess], browser_for: Callable[[str], Browser]
 ) -> None:
     server = start_server(
         env={
@@ -206,7 +163,7 @@ def test_configuration_from_environment(
         }
     )
     servers.append(server)
-    browser = browser_for(server.base)
+    browser = browser_for(server.base_url)
     browser.sign_up()
     uri = browser.post("/two-factor/get-totp-uri", {"password": PASSWORD})
     assert uri.json()["code"] == "TOTP_NOT_ENABLED"
@@ -254,10 +211,10 @@ def test_bad_arguments_give_one_line_and_exit_2(
     assert fragment in lines[0]
 
 
-def test_port_in_use_is_a_clear_error(servers: list[LiveServer]) -> None:
+def test_port_in_use_is_a_clear_error(servers: list[ServerProcess]) -> None:
     server = start_server("--memory")
     servers.append(server)
-    port = server.base.rsplit(":", 1)[1]
+    port = server.base_url.rsplit(":", 1)[1]
     result = subprocess.run(
         [sys.executable, "-m", "server_stub", "--memory", "--port", port],
         cwd=ROOT,
