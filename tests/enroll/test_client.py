@@ -290,3 +290,32 @@ def test_the_reference_server_sends_a_date_to_check_clocks_by(server: RunningSer
     client.get_session()
     assert client.clock_skew is not None and abs(client.clock_skew) < 5
     assert client.clock_warning() is None
+
+
+def test_the_remaining_error_rows(open_server: RunningServer) -> None:
+    """PROTOCOL.md section 4 rows not met on the way through the flows above."""
+    client = AuthClient(open_server.base_url)
+    _refused(lambda: client.disable(PASSWORD), 401, "UNAUTHORIZED", "Unauthorized")
+    _refused(lambda: client.get_totp_uri(PASSWORD), 401, "UNAUTHORIZED", "Unauthorized")
+    client.sign_up("bob@example.test", PASSWORD, "Bob")
+    _refused(lambda: client.verify_totp("123456"), 400, "TOTP_NOT_ENABLED", "TOTP not enabled")
+    _refused(
+        lambda: client.verify_backup_code("aaaaa-bbbbb"),
+        400,
+        "BACKUP_CODES_NOT_ENABLED",
+        "Backup codes aren't enabled",
+    )
+    _refused(lambda: client.disable("wrong password"), 400, "INVALID_PASSWORD", "Invalid password")
+    enabled = client.enable(PASSWORD)
+    _refused(
+        lambda: client.get_totp_uri("wrong password"), 400, "INVALID_PASSWORD", "Invalid password"
+    )
+    client.activate(_code(enabled.totp_uri))
+    _refused(
+        lambda: client.generate_backup_codes("wrong password"),
+        400,
+        "INVALID_PASSWORD",
+        "Invalid password",
+    )
+    # Not digits of the right length: refused like any wrong code (section 5).
+    _refused(lambda: client.verify_totp("123 456"), 401, "INVALID_CODE", "Invalid code")
