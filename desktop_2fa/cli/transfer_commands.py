@@ -99,7 +99,8 @@ def _save_imported(args: argparse.Namespace, result: ImportResult) -> int:
     if outcome.added:
         vault.save(data)  # one save for the whole import
     _print_outcome(result, outcome)
-    return 0
+    # Nothing taken and something refused: a script must see that it failed.
+    return 1 if result.errors and not outcome.added and not outcome.duplicates else 0
 
 
 # --- import --------------------------------------------------------------------------

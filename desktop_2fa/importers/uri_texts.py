@@ -101,6 +101,11 @@ class OtpauthListImporter:
         lines = _lines(data)
         if lines is None:
             raise CorruptFile(self.title, "it is not UTF-8 text")
+        # A text that merely mentions otpauth (a README, a web page) is not a
+        # list of URIs: at least one line must be one, or the file is refused
+        # as a whole instead of reporting every line as a bad entry.
+        if not any(line.strip().lower().startswith("otpauth") for line in lines):
+            raise CorruptFile(self.title, "no line starts with otpauth://")
         return UriTextsState(
             tuple(
                 UriText(f"line {number}", line)

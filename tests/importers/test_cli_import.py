@@ -207,3 +207,24 @@ def test_the_code_command_loads_none_of_the_heavy_modules() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_text_that_only_mentions_otpauth_is_not_a_uri_list(
+    run: Run, vault: Path, tmp_path: Path
+) -> None:
+    readme = tmp_path / "notes.md"
+    readme.write_text("# Notes\nUse `desktop-2fa add 'otpauth://totp/...'` to add one.\n")
+    code, out, err = run("import", str(readme))
+    assert (code, out) == (1, "")
+    assert _one_error_line(err).endswith("no line starts with otpauth://)")
+    assert vault_accounts(vault) == ()
+
+
+def test_when_every_entry_is_refused_the_import_fails(
+    run: Run, vault: Path, tmp_path: Path
+) -> None:
+    broken = tmp_path / "uris.txt"
+    broken.write_text("otpauth://totp/A:b?secret=JBSW1\n")
+    code, out, _ = run("import", str(broken))
+    assert code == 1
+    assert "Imported 0" in out and "line 1: secret is not valid base32" in out
