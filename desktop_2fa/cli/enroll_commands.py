@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_2fa.cli import context
@@ -129,6 +127,9 @@ def cmd_sign_in(args: argparse.Namespace) -> int:
 
 
 def cmd_roundtrip(args: argparse.Namespace) -> int:
+    import tempfile
+    from pathlib import Path
+
     from desktop_2fa.enroll.client import AuthClient
     from desktop_2fa.enroll.report import Outcome
     from desktop_2fa.enroll.roundtrip import RoundTrip
