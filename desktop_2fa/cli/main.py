@@ -18,14 +18,28 @@ if TYPE_CHECKING:
 PROG = "desktop-2fa"
 
 
-def _run_gui(parser: argparse.ArgumentParser) -> int:
-    # The Qt app is a separate issue; until it lands, say so instead of failing.
-    print(
-        "desktop-2fa: the desktop window is not part of this build yet; use the commands below.",
-        file=sys.stderr,
-    )
-    parser.print_help()
-    return 0
+_LINK_SCHEMES = ("otpauth://", "otpauth-migration://")
+
+
+def _take_link(arguments: list[str]) -> str | None:
+    """Remove and return an otpauth link given in place of a command.
+
+    That is how the desktop's `otpauth:` URL handler calls us
+    (`resources/desktop-2fa.desktop`: `Exec=desktop-2fa %u`).
+    """
+    from desktop_2fa.cli.unlock_ahead import command_index
+
+    index = command_index(arguments)
+    if index is not None and arguments[index].lower().startswith(_LINK_SCHEMES):
+        return arguments.pop(index)
+    return None
+
+
+def _run_gui(args: argparse.Namespace, link: str | None) -> int:
+    from desktop_2fa.app import run_gui
+    from desktop_2fa.cli.context import vault_path
+
+    return run_gui(vault_path(args), link)
 
 
 def _describe(error: BaseException) -> str:
@@ -51,10 +65,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from desktop_2fa.cli.parser import build_parser
 
     parser = build_parser()
+    link = _take_link(arguments)
     args = parser.parse_args(arguments)
     handler = getattr(args, "handler", None)
     if handler is None:
-        return _run_gui(parser)
+        return _run_gui(args, link)
+    if link is not None:
+        parser.error("give either a command or an otpauth:// link, not both")
     try:
         status: int = handler(args)
         return status

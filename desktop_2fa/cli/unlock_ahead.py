@@ -25,7 +25,8 @@ _UNLOCKING = {"code", "list", "add", "remove", "backup-codes", "passwd", "export
 _WITH_VALUE = {"--vault", "--password-file"}
 
 
-def _options(arguments: list[str]) -> tuple[str | None, dict[str, str]]:
+def _options(arguments: list[str]) -> tuple[int | None, dict[str, str]]:
+    """Where the command is (the first positional argument), and the global options."""
     command = None
     values: dict[str, str] = {}
     i = 0
@@ -38,14 +39,19 @@ def _options(arguments: list[str]) -> tuple[str | None, dict[str, str]]:
                 value = arguments[i] if i < len(arguments) else ""
             values[name] = value
         elif command is None and not arg.startswith("-"):
-            command = arg
+            command = i
         i += 1
     return command, values
 
 
+def command_index(arguments: list[str]) -> int | None:
+    """The index of the subcommand (or whatever stands in its place), if any."""
+    return _options(arguments)[0]
+
+
 def start(arguments: list[str]) -> None:
-    command, values = _options(arguments)
-    if command not in _UNLOCKING:
+    index, values = _options(arguments)
+    if index is None or arguments[index] not in _UNLOCKING:
         return
     path = values.get("--vault") or os.environ.get("DESKTOP_2FA_VAULT")
     if not path:

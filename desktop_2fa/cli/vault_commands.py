@@ -194,12 +194,11 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 
 def _split_codes(values: list[str]) -> list[str]:
     """Codes from arguments, or from stdin for '-': a pasted block, any separators."""
-    import re
+    from desktop_2fa.vault import edits
 
     out: list[str] = []
     for value in values:
-        text = sys.stdin.read() if value == "-" else value
-        out.extend(t for t in re.split(r"[\s,;]+", text) if t)
+        out.extend(edits.split_backup_codes(sys.stdin.read() if value == "-" else value))
     return out
 
 

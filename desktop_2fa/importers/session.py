@@ -129,19 +129,7 @@ def add_imported(
 
     A secret given twice in the same import also counts as a duplicate once.
     """
-    added: list[Account] = []
-    duplicates: list[ImportedAccount] = []
-    for entry in entries:
-        if edits.find_duplicate(data, entry.spec) is not None:
-            duplicates.append(entry)
-            continue
-        data, account = edits.add_account(
-            data,
-            entry.spec,
-            now,
-            note=entry.note,
-            group=entry.group,
-            favourite=entry.favourite,
-        )
-        added.append(account)
-    return data, AddOutcome(tuple(added), tuple(duplicates))
+    items = tuple(entries)
+    drafts = (edits.Draft(e.spec, e.note, e.group, e.favourite) for e in items)
+    data, added, skipped = edits.add_accounts(data, drafts, now)
+    return data, AddOutcome(added, tuple(items[i] for i in skipped))

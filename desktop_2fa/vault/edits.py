@@ -6,7 +6,9 @@ Time comes in as `now`; nothing here reads the clock or touches the disk.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from desktop_2fa.core.account import AccountSpec
@@ -26,16 +28,74 @@ from desktop_2fa.vault.model import (
 )
 
 
+def _identity(kind: object, secret: bytes) -> tuple[object, bytes]:
+    return (kind, secret)
+
+
 def find_duplicate(data: VaultData, spec: AccountSpec) -> Account | None:
     """The stored account with the same kind and secret, if any.
 
     Names are not compared: the same secret under another label still produces
     the same codes, so it is the same account to the user.
     """
+    wanted = _identity(spec.params.kind, spec.params.secret)
     for account in data.accounts:
-        if account.params.kind is spec.params.kind and account.params.secret == spec.params.secret:
+        if _identity(account.params.kind, account.params.secret) == wanted:
             return account
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """An account to add, with the extras other apps' exports carry."""
+
+    spec: AccountSpec
+    note: str = ""
+    group: str = ""
+    favourite: bool = False
+
+
+def add_accounts(
+    data: VaultData, drafts: Iterable[Draft], now: datetime
+) -> tuple[VaultData, tuple[Account, ...], tuple[int, ...]]:
+    """Add many accounts at once (an import), skipping duplicates.
+
+    Linear in the vault's size: the secrets are indexed once, where calling
+    `add_account` per entry would rescan and copy the vault each time.
+
+    Returns:
+        the new data, the accounts added, and the positions of the drafts
+        skipped as duplicates (of the vault or of an earlier draft).
+    """
+    import uuid
+
+    seen = {_identity(a.params.kind, a.params.secret) for a in data.accounts}
+    added: list[Account] = []
+    skipped: list[int] = []
+    for index, draft in enumerate(drafts):
+        key = _identity(draft.spec.params.kind, draft.spec.params.secret)
+        if key in seen:
+            skipped.append(index)
+            continue
+        seen.add(key)
+        added.append(
+            Account(
+                id=uuid.uuid4().hex,
+                issuer=draft.spec.issuer,
+                name=draft.spec.name,
+                params=draft.spec.params,
+                created_at=now,
+                updated_at=now,
+                note=draft.note,
+                group=draft.group,
+                favourite=draft.favourite,
+            )
+        )
+    return (
+        dataclasses.replace(data, accounts=(*data.accounts, *added)),
+        tuple(added),
+        tuple(skipped),
+    )
 
 
 def add_account(
@@ -88,6 +148,13 @@ def replace_account(data: VaultData, account: Account) -> VaultData:
     return dataclasses.replace(
         data, accounts=tuple(account if a.id == account.id else a for a in data.accounts)
     )
+
+
+def restore_account(data: VaultData, account: Account, index: int) -> VaultData:
+    """Put a removed account back at its old position (undo), id and codes intact."""
+    accounts = list(data.accounts)
+    accounts.insert(min(max(index, 0), len(accounts)), account)
+    return dataclasses.replace(data, accounts=tuple(accounts))
 
 
 def remove_account(data: VaultData, account_id: str) -> VaultData:
@@ -159,6 +226,15 @@ def select_one(data: VaultData, query: str) -> Account:
     if len(exact) == 1:
         return exact[0]
     raise AmbiguousAccount(query, [a.label for a in (exact or found)])
+
+
+# "1.", "2)", "#3", bullets: list decorations around codes pasted from a web page.
+_DECORATION = re.compile(r"^(\d{1,3}[.)]|#\d{1,3}|[-•*·])$")
+
+
+def split_backup_codes(text: str) -> list[str]:
+    """The codes in a pasted block: split on spaces, commas and semicolons, minus numbering."""
+    return [t for t in re.split(r"[\s,;]+", text) if t and not _DECORATION.match(t)]
 
 
 def _dedupe(codes: Iterable[str]) -> list[str]:

@@ -1,0 +1,106 @@
+"""Composition root: builds the services the desktop app runs on and hands them over.
+
+The UI never constructs a vault file, a clock or a key-derivation policy
+itself; it receives them here. That is what lets tests run the real windows
+against a temporary vault with cheap Argon2id parameters and a fixed clock::
+
+    services = build_services(tmp_path / "vault.json", kdf=lambda: fast_kdf)
+    window = MainWindow(services)
+
+Nothing here imports Qt (DESIGN.md, layers): `desktop_2fa.ui.app.run` does,
+and only once it knows there is a display.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from desktop_2fa.vault.crypto import KdfParams, default_kdf_params
+from desktop_2fa.vault.store import VaultFile
+
+if TYPE_CHECKING:
+    from server_stub.runner import RunningServer
+
+
+def _now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def _start_reference_server() -> RunningServer:
+    """The bundled reference server, in this process, on a free 127.0.0.1 port."""
+    from server_stub.runner import start_in_thread  # only when the wizard asks for it
+
+    return start_in_thread()
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything the desktop app needs from below the UI line.
+
+    Attributes:
+        vault_file: the vault on disk (maybe not created yet).
+        new_kdf: Argon2id parameters for a vault the app creates (the real,
+            slow defaults unless a test injects cheap ones).
+        clock: Unix time; read once per tick at the UI edge and passed down.
+        now: the same clock as a timezone-aware datetime, for vault edits.
+        monotonic: for idle time and stall measurements (never for codes).
+        start_reference_server: starts the bundled server for the wizard.
+        log_path: where unexpected errors are written (never shown as a traceback).
+        camera_index: which camera the add dialog opens (0: the default one).
+    """
+
+    vault_file: VaultFile
+    new_kdf: Callable[[], KdfParams] = default_kdf_params
+    clock: Callable[[], float] = time.time
+    now: Callable[[], datetime] = _now_utc
+    monotonic: Callable[[], float] = time.monotonic
+    start_reference_server: Callable[[], RunningServer] = _start_reference_server
+    log_path: Path | None = None
+    camera_index: int = 0
+
+
+def default_log_path() -> Path:
+    from platformdirs import user_log_path
+
+    return user_log_path("desktop-2fa", appauthor=False) / "desktop-2fa.log"
+
+
+def build_services(
+    vault_path: Path,
+    *,
+    kdf: Callable[[], KdfParams] | None = None,
+    clock: Callable[[], float] | None = None,
+    log_path: Path | None = None,
+    start_reference_server: Callable[[], RunningServer] | None = None,
+) -> Services:
+    """The services for the vault at `vault_path`.
+
+    Args:
+        kdf: Argon2id parameters for a new vault; the real defaults (256 MiB,
+            3 passes) when None. Tests pass their cheap `fast_kdf`.
+        clock: Unix time source; `time.time` when None.
+        log_path: where the error dialog writes details; the platform's log folder
+            when None.
+        start_reference_server: override for the wizard's bundled server.
+    """
+    the_clock = clock or time.time
+    return Services(
+        vault_file=VaultFile(vault_path),
+        new_kdf=kdf or default_kdf_params,
+        clock=the_clock,
+        now=(lambda: datetime.fromtimestamp(the_clock(), UTC)) if clock else _now_utc,
+        log_path=log_path,
+        start_reference_server=start_reference_server or _start_reference_server,
+    )
+
+
+def run_gui(vault_path: Path, uri: str | None = None) -> int:
+    """Build the services and open the desktop app; returns the exit status."""
+    from desktop_2fa.ui.app import run
+
+    return run(vault_path, uri=uri)

@@ -1,0 +1,177 @@
+"""The open vault as the windows see it: unlock, change, save, lock.
+
+Every change goes through `update(edit)`, where `edit` is one of the pure
+functions of `desktop_2fa.vault.edits` (partially applied): the session runs
+it, saves the result (durably, without re-running the key derivation) and
+tells the windows. Locking forgets the master key and the contents.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtCore import QObject, QThreadPool, Signal
+
+from desktop_2fa.app import Services
+from desktop_2fa.ui import jobs
+from desktop_2fa.vault.model import Account, VaultData
+from desktop_2fa.vault.store import OpenVault
+
+T = TypeVar("T")
+
+
+class WorkerVault:
+    """The open vault as code running in a worker sees it (`enroll.flow.VaultSession`).
+
+    Saves made here are announced on the UI thread (`VaultSession.changed`),
+    and `VaultSession.lock()` waits for a save in progress before it wipes the key.
+    """
+
+    def __init__(self, session: VaultSession, vault: OpenVault) -> None:
+        self._session = session
+        self._vault = vault
+
+    @property
+    def data(self) -> VaultData:
+        return self._vault.data
+
+    def save(self, data: VaultData) -> None:
+        with self._session.write_lock:
+            if self._vault.locked:
+                raise RuntimeError("the vault was locked")
+            self._vault.save(data)
+        self._session.saved_elsewhere.emit()  # queued to the UI thread
+
+
+class VaultSession(QObject):
+    """Holds the `OpenVault` while the app is unlocked.
+
+    Signals:
+        opened(): a vault was created or unlocked; `data` is valid.
+        changed(): `data` changed (and was saved).
+        locked(): the key and the contents were dropped.
+    """
+
+    opened = Signal()
+    changed = Signal()
+    locked = Signal()
+    saved_elsewhere = Signal()  # a worker saved through `worker_vault()`
+
+    def __init__(self, services: Services, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self._vault: OpenVault | None = None
+        # Big saves (an import of 1,000 accounts) run here, one at a time; lock()
+        # waits for them so the key is never wiped in the middle of a write.
+        self._save_pool = QThreadPool(self)
+        self._save_pool.setMaxThreadCount(1)
+        self.write_lock = threading.Lock()
+        self.saved_elsewhere.connect(self._saved_elsewhere)
+
+    # --- opening -------------------------------------------------------------
+    @property
+    def exists(self) -> bool:
+        return self.services.vault_file.exists()
+
+    @property
+    def is_open(self) -> bool:
+        return self._vault is not None
+
+    def unlock_job(self, password: str, parent: QObject | None = None) -> jobs.Job:
+        """Derive the key and decrypt in the thread pool; `attach` the result."""
+        vault_file = self.services.vault_file
+        return jobs.start(lambda: vault_file.unlock(password), parent)
+
+    def create_job(self, password: str, parent: QObject | None = None) -> jobs.Job:
+        """Create a new vault (Argon2id with the configured parameters) in the pool."""
+        vault_file = self.services.vault_file
+        kdf = self.services.new_kdf()
+        return jobs.start(lambda: vault_file.create(password, None, kdf), parent)
+
+    def attach(self, vault: OpenVault) -> None:
+        """Take over a vault a job opened or created."""
+        if self._vault is not None:
+            self._vault.lock()
+        self._vault = vault
+        self.opened.emit()
+
+    # --- reading and changing ------------------------------------------------
+    @property
+    def data(self) -> VaultData:
+        if self._vault is None:
+            return VaultData()
+        return self._vault.data
+
+    def account(self, account_id: str) -> Account | None:
+        return next((a for a in self.data.accounts if a.id == account_id), None)
+
+    def update(self, edit: Callable[[VaultData], VaultData]) -> VaultData:
+        """Apply a pure edit, save durably, announce it.
+
+        Raises:
+            RuntimeError: the vault is locked.
+            VaultError: the edit was refused (duplicate...) or the save failed
+                (changed on disk); the vault is then unchanged.
+        """
+        if self._vault is None:
+            raise RuntimeError("the vault is locked")
+        new = edit(self._vault.data)
+        self._vault.save(new)
+        self.changed.emit()
+        return new
+
+    def update_with(self, edit: Callable[[VaultData], tuple[VaultData, T]]) -> T:
+        """Like `update`, for edits that also return something (the new account...)."""
+        extra: list[T] = []
+
+        def run(data: VaultData) -> VaultData:
+            new, value = edit(data)
+            extra.append(value)
+            return new
+
+        self.update(run)
+        return extra[0]
+
+    def worker_vault(self) -> WorkerVault:
+        """The vault for the enrollment flow and round trip running in workers."""
+        if self._vault is None:
+            raise RuntimeError("the vault is locked")
+        return WorkerVault(self, self._vault)
+
+    def _saved_elsewhere(self) -> None:
+        if self._vault is not None:
+            self.changed.emit()
+
+    def update_job(
+        self, edit: Callable[[VaultData], tuple[VaultData, T]], parent: QObject | None = None
+    ) -> jobs.Job:
+        """Like `update_with`, with the edit and the save in a worker (for big edits).
+
+        The job's `succeeded` carries the edit's extra value, after `changed`.
+        The caller keeps the user from starting another edit meanwhile.
+        """
+        vault = self._vault
+        if vault is None:
+            raise RuntimeError("the vault is locked")
+
+        def work() -> T:
+            new, value = edit(vault.data)
+            vault.save(new)
+            return value
+
+        job = jobs.start(work, parent, self._save_pool)
+        job.succeeded.connect(lambda _value: self.changed.emit() if self._vault is vault else None)
+        return job
+
+    # --- locking -------------------------------------------------------------
+    def lock(self) -> None:
+        """Forget the master key and the contents; idempotent."""
+        if self._vault is None:
+            return
+        self._save_pool.waitForDone()
+        with self.write_lock:
+            self._vault.lock()
+        self._vault = None
+        self.locked.emit()

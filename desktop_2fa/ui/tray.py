@@ -1,0 +1,63 @@
+"""The system tray icon: show/hide, quick copy of a code, lock, quit.
+
+Only created when the desktop has a tray (`QSystemTrayIcon.isSystemTrayAvailable`).
+The quick-copy menu is built when it opens, from the codes list's own order
+(favourites first), so it never shows a stale code.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from desktop_2fa.ui.codes_model import sort_key
+from desktop_2fa.ui.icons import app_icon
+
+if TYPE_CHECKING:
+    from desktop_2fa.ui.main_window import MainWindow
+
+QUICK_COPY_LIMIT = 15
+
+
+class Tray(QSystemTrayIcon):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(app_icon(), window)
+        self.window = window
+        self.setToolTip("desktop-2fa")
+        self.menu = QMenu()
+        self.menu.setAccessibleName("desktop-2fa tray menu")
+        self.show_action = self.menu.addAction("&Show desktop-2fa", self.toggle_window)
+        self.quick = self.menu.addMenu("&Copy a code")
+        self.quick.setAccessibleName("Copy a code")
+        self.quick.aboutToShow.connect(self._fill_quick)
+        self.menu.addSeparator()
+        self.menu.addAction("&Lock", window.lock)
+        self.menu.addAction("&Quit", window.close)
+        self.setContextMenu(self.menu)
+        self.activated.connect(self._activated)
+        self.show()
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason == QSystemTrayIcon.ActivationReason.Trigger:
+            self.toggle_window()
+
+    def toggle_window(self) -> None:
+        window = self.window
+        if window.isVisible() and window.isActiveWindow():
+            window.hide()
+        else:
+            window.showNormal()
+            window.raise_()
+            window.activateWindow()
+
+    def _fill_quick(self) -> None:
+        self.quick.clear()
+        if not self.window.session.is_open:
+            self.quick.addAction("Unlock first").setEnabled(False)
+            return
+        accounts = sorted(self.window.model.accounts(), key=sort_key)[:QUICK_COPY_LIMIT]
+        for account in accounts:
+            self.quick.addAction(account.label, lambda a=account.id: self.window.copy_account(a))
+        if not accounts:
+            self.quick.addAction("No accounts").setEnabled(False)

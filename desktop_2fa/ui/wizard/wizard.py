@@ -1,0 +1,126 @@
+"""The enrollment wizard: a server at the top, then Enroll / Sign-in tester / Round trip.
+
+The server is either the bundled reference server, started in this process
+on a free 127.0.0.1 port the first time a page needs it (and stopped when the
+wizard closes), or any URL of a server speaking the better-auth protocol.
+Every network step runs in a worker (`jobs.start`); pages call
+`resolver()` on the UI thread and the returned function in the worker.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_2fa.enroll.client import AuthClient
+from desktop_2fa.ui.session import VaultSession
+
+if TYPE_CHECKING:
+    from server_stub.runner import RunningServer
+
+
+class EnrollWizard(QDialog):
+    """Signals:
+    account_added(str): an enrolled account is in the vault (its id).
+    server_started(str): the bundled server listens at this URL.
+    """
+
+    account_added = Signal(str)
+    server_started = Signal(str)
+
+    def __init__(self, session: VaultSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from desktop_2fa.ui.wizard.enroll_page import EnrollPage
+        from desktop_2fa.ui.wizard.roundtrip_page import RoundTripPage
+        from desktop_2fa.ui.wizard.tester_page import TesterPage
+
+        self.session = session
+        self.services = session.services
+        self.setWindowTitle("Enroll and test a two-factor server")
+        self.setAccessibleName("Enrollment wizard")
+        self._server: RunningServer | None = None
+        self._server_lock = threading.Lock()
+
+        self.bundled = QCheckBox("Use the &bundled reference server (started on this computer)")
+        self.bundled.setAccessibleName("Use the bundled reference server")
+        self.bundled.setChecked(True)
+        self.url = QLineEdit()
+        self.url.setAccessibleName("Server URL")
+        self.url.setPlaceholderText("started when needed on a free 127.0.0.1 port")
+        self.url.setEnabled(False)
+        self.bundled.toggled.connect(self._bundled_toggled)
+        row = QHBoxLayout()
+        label = QLabel("Server &URL:")
+        label.setBuddy(self.url)
+        row.addWidget(label)
+        row.addWidget(self.url, 1)
+
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Enrollment and tests")
+        self.enroll_page = EnrollPage(self)
+        self.tester_page = TesterPage(self)
+        self.roundtrip_page = RoundTripPage(self)
+        self.tabs.addTab(self.enroll_page, "&Enroll")
+        self.tabs.addTab(self.tester_page, "&Sign-in tester")
+        self.tabs.addTab(self.roundtrip_page, "&Round trip")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName("Close")
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.bundled)
+        layout.addLayout(row)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(buttons)
+        self.server_started.connect(self.url.setText)
+        self.enroll_page.enrolled.connect(self._enrolled)
+        self.resize(620, 640)
+
+    def _bundled_toggled(self, bundled: bool) -> None:
+        self.url.setEnabled(not bundled)
+        if not bundled and self._server is None:
+            self.url.clear()
+            self.url.setPlaceholderText("http://127.0.0.1:3000")
+
+    def _enrolled(self, account_id: str, email: str, password: str) -> None:
+        self.tester_page.prefill(email, password)
+        self.account_added.emit(account_id)
+
+    def resolver(self) -> Callable[[], str]:
+        """A function for a worker that returns the server's base URL (starting ours)."""
+        if not self.bundled.isChecked():
+            url = self.url.text().strip()
+            return lambda: url
+        return self._bundled_url
+
+    def _bundled_url(self) -> str:
+        with self._server_lock:
+            if self._server is None:
+                self._server = self.services.start_reference_server()
+                self.server_started.emit(self._server.base_url)  # queued to the UI thread
+            return self._server.base_url
+
+    def client(self, base_url: str) -> AuthClient:
+        """A fresh client (its own cookie jar) for `base_url`; used in workers."""
+        return AuthClient(base_url, clock=self.services.clock)
+
+    def done(self, result: int) -> None:
+        with self._server_lock:
+            server, self._server = self._server, None
+        if server is not None:
+            server.stop()
+        super().done(result)

@@ -1,0 +1,98 @@
+"""Fixtures for the desktop app's tests: real windows, offscreen, a temporary vault.
+
+Every vault here uses the suite's cheap `fast_kdf`; the app's own create path
+still defaults to the real parameters (`test_unlock.py` checks that).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop_2fa.app import Services, build_services
+from desktop_2fa.core import uri
+from desktop_2fa.vault import edits
+from desktop_2fa.vault.crypto import KdfParams
+from desktop_2fa.vault.model import Settings, VaultData
+from desktop_2fa.vault.store import VaultFile
+
+PASSWORD = "correct horse battery"
+# 2026-01-01T00:00:10Z: ten seconds into a 30-second period.
+T0 = 1767225610.0
+
+GITHUB = "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub"
+GOOGLE = "otpauth://totp/Google:alice%40gmail.com?secret=GEZDGNBVGY3TQOJQ&issuer=Google"
+BANK = "otpauth://hotp/Bank:alice?secret=MFRGGZDFMZTWQ2LK&issuer=Bank&counter=3"
+
+
+class FakeClock:
+    """Unix time the test moves on by hand."""
+
+    def __init__(self, start: float = T0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def services(vault_path: Path, fast_kdf: KdfParams, clock: FakeClock, tmp_path: Path) -> Services:
+    return build_services(
+        vault_path, kdf=lambda: fast_kdf, clock=clock, log_path=tmp_path / "log" / "app.log"
+    )
+
+
+def make_vault(
+    path: Path, kdf: KdfParams, uris: list[str], settings: Settings | None = None, **extra: object
+) -> VaultData:
+    data = VaultData(settings=settings or Settings())
+    now = datetime.fromtimestamp(T0, UTC)
+    for text in uris:
+        data, _ = edits.add_account(data, uri.parse(text), now, **extra)  # type: ignore[arg-type]
+    VaultFile(path).create(PASSWORD, data, kdf)
+    return data
+
+
+@pytest.fixture
+def stored_vault(vault_path: Path, fast_kdf: KdfParams) -> Callable[..., VaultData]:
+    def create(uris: list[str] | None = None, settings: Settings | None = None) -> VaultData:
+        return make_vault(
+            vault_path, fast_kdf, [GITHUB, GOOGLE, BANK] if uris is None else uris, settings
+        )
+
+    return create
+
+
+@pytest.fixture
+def window(qtbot: QtBot, services: Services) -> Iterator[object]:
+    from desktop_2fa.ui.main_window import MainWindow
+
+    win = MainWindow(services, grab=lambda: [], open_camera=None)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.session.lock()
+
+
+def unlock(qtbot: QtBot, win: object, password: str = PASSWORD) -> None:
+    page = win.unlock_page  # type: ignore[attr-defined]
+    page.password.setText(password)
+    with qtbot.waitSignal(win.session.opened, timeout=10_000):  # type: ignore[attr-defined]
+        page.button.click()
+
+
+@pytest.fixture
+def unlocked(qtbot: QtBot, window: object, stored_vault: Callable[..., VaultData]) -> object:
+    stored_vault()
+    window.unlock_page.reset()  # type: ignore[attr-defined]
+    unlock(qtbot, window)
+    return window

@@ -1,0 +1,115 @@
+"""The enrollment wizard against the in-process reference server, through to a code in the list."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop_2fa.app import build_services
+from desktop_2fa.ui.codes_model import CodeRole
+from desktop_2fa.ui.wizard.wizard import EnrollWizard
+from desktop_2fa.vault.crypto import KdfParams
+from desktop_2fa.vault.store import VaultFile
+from server_stub.runner import RunningServer, start_in_thread
+from server_stub.settings import Settings
+from tests.ui.conftest import PASSWORD, make_vault, unlock
+
+SERVER_PASSWORD = "a long server password"
+
+
+@pytest.fixture
+def wizard_window(qtbot: QtBot, vault_path: Path, fast_kdf: KdfParams, tmp_path: Path) -> Iterator:
+    from desktop_2fa.ui.main_window import MainWindow
+
+    def server() -> RunningServer:
+        # no rate limit: the round trip would otherwise wait out 60 s windows
+        return start_in_thread(Settings(secret=secrets.token_urlsafe(48), rate_limit=None))
+
+    make_vault(vault_path, fast_kdf, [])
+    services = build_services(
+        vault_path, kdf=lambda: fast_kdf, log_path=tmp_path / "log", start_reference_server=server
+    )
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.show()
+    unlock(qtbot, window)
+    yield window
+    window.session.lock()
+
+
+def test_enroll_against_the_bundled_server_to_a_code_in_the_list(
+    qtbot: QtBot, wizard_window, vault_path: Path
+) -> None:
+    wizard = wizard_window.open_wizard()
+    assert isinstance(wizard, EnrollWizard)
+    page = wizard.enroll_page
+    page.email.setText("alice@example.test")
+    page.password.setText(SERVER_PASSWORD)
+    page.start_button.click()
+    qtbot.waitUntil(lambda: page.stack.currentIndex() == 1, timeout=20_000)
+    assert wizard.url.text().startswith("http://127.0.0.1:")
+    assert page.uri.text().startswith("otpauth://totp/")
+    assert not page.qr.pixmap().isNull()
+    assert len(page.codes.toPlainText().split()) == 10
+    assert not page.activate_button.isEnabled()  # "I have saved them" first
+    page.saved.setChecked(True)
+    with qtbot.waitSignal(wizard.account_added, timeout=20_000):
+        page.activate_button.click()
+    assert "accepted" in page.done_label.text()
+    # the account, its code and its backup codes are in the list and the vault
+    assert wizard_window.model.rowCount() == 1
+    index = wizard_window.proxy.index(0, 0)
+    assert len(index.data(CodeRole.RAW_CODE)) == 6
+    stored = VaultFile(vault_path).unlock(PASSWORD).data.accounts[0]
+    assert stored.enrollment is not None and stored.enrollment.email == "alice@example.test"
+    assert len(stored.backup_codes.codes) == 10
+
+    # sign-in tester: the server now asks for a second factor; finish with a backup code
+    tester = wizard.tester_page
+    assert tester.email.text() == "alice@example.test"
+    tester.sign_in_button.click()
+    qtbot.waitUntil(tester.complete_button.isEnabled, timeout=20_000)
+    assert "twoFactorRedirect: true" in tester.redirect.text()
+    tester.use_backup.setChecked(True)
+    code = tester.backup.currentText()
+    tester.complete_button.click()
+    qtbot.waitUntil(
+        lambda: "Signed in as alice@example.test" in tester.result.text(), timeout=20_000
+    )
+    account = wizard_window.session.data.accounts[0]
+    assert next(c for c in account.backup_codes.codes if c.code == code).used
+
+
+def test_round_trip_shows_live_steps_and_saves_a_report(
+    qtbot: QtBot, wizard_window, tmp_path: Path
+) -> None:
+    wizard = wizard_window.open_wizard()
+    page = wizard.roundtrip_page
+    with qtbot.waitSignal(page.finished, timeout=60_000) as blocker:
+        page.run_button.click()
+    report = blocker.args[0]
+    assert report.passed, report.as_table()
+    assert page.table.rowCount() == len(report.steps) >= 8
+    assert page.table.item(0, 3).text() == "passed"
+    assert int(page.table.item(0, 1).text()) == 200
+    path = tmp_path / "report.json"
+    page.save_report(path)
+    assert json.loads(path.read_text())["passed"] is True
+
+
+def test_an_unreachable_server_is_a_message(qtbot: QtBot, wizard_window) -> None:
+    wizard = wizard_window.open_wizard()
+    wizard.bundled.setChecked(False)
+    wizard.url.setText("http://127.0.0.1:9")  # discard port: nothing listens
+    page = wizard.enroll_page
+    page.email.setText("bob@example.test")
+    page.password.setText(SERVER_PASSWORD)
+    page.start_button.click()
+    qtbot.waitUntil(lambda: page.job is None and page.isEnabled(), timeout=20_000)
+    assert page.message.text() and page.stack.currentIndex() == 0
+    assert "Traceback" not in page.message.text()
