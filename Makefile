@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/desktop-2fa
+	@$(BIN)/desktop-2fa
 
 test: lint typecheck pytest
 
