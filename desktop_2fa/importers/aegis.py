@@ -32,6 +32,7 @@ from desktop_2fa.importers.fields import (
     flag,
     item_label,
     load_json,
+    names_by_id,
     parse_algorithm,
     sniff_json,
     sub_object,
@@ -139,17 +140,6 @@ class AegisEncrypted(EncryptedState):
         return AegisPlain(load_json(plain, TITLE))
 
 
-def _groups(db: JsonObject) -> dict[str, str]:
-    found: dict[str, str] = {}
-    raw = db.get("groups")
-    for group in raw if isinstance(raw, list) else []:
-        if isinstance(group, dict):
-            uuid, name = group.get("uuid"), group.get("name")
-            if isinstance(uuid, str) and isinstance(name, str):
-                found[uuid] = name
-    return found
-
-
 def _group_of(entry: JsonObject, groups: dict[str, str]) -> str:
     uuids = entry.get("groups")
     if isinstance(uuids, list):  # version 3: uuids; our vault keeps one group per account
@@ -202,7 +192,7 @@ class AegisPlain(ImportState):
         entries = self.db.get("entries")
         if not isinstance(entries, list):
             raise CorruptFile(TITLE, "the contents have no list of entries")
-        groups = _groups(self.db)
+        groups = names_by_id(self.db, "groups", "uuid")
         return convert_entries(
             entries,
             lambda e: _entry(e, groups),

@@ -27,6 +27,7 @@ from desktop_2fa.importers.fields import (
     entry_label,
     flag,
     load_json,
+    names_by_id,
     sniff_json,
     text,
 )
@@ -101,17 +102,6 @@ class BitwardenPlain(ImportState):
         return convert_entries(self.items, lambda i: _item(i, self.folders), _label)
 
 
-def _folders(doc: JsonObject) -> dict[str, str]:
-    raw = doc.get("folders")
-    found: dict[str, str] = {}
-    for folder in raw if isinstance(raw, list) else []:
-        if isinstance(folder, dict):
-            fid, name = folder.get("id"), folder.get("name")
-            if isinstance(fid, str) and isinstance(name, str):
-                found[fid] = name
-    return found
-
-
 class BitwardenImporter:
     name = "bitwarden"
     title = TITLE
@@ -134,4 +124,4 @@ class BitwardenImporter:
         if not isinstance(items, list):
             raise CorruptFile(TITLE, "it has no list of items")
         with_totp = tuple(i for i in items if _has_totp(i) and isinstance(i, dict))
-        return BitwardenPlain(with_totp, _folders(doc))
+        return BitwardenPlain(with_totp, names_by_id(doc, "folders"))

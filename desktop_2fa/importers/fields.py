@@ -110,6 +110,19 @@ def sub_object(obj: JsonObject, key: str) -> JsonObject:
     return value
 
 
+def names_by_id(doc: JsonObject, key: str, id_key: str = "id") -> dict[str, str]:
+    """`{id: name}` from a list of `{"<id_key>": ..., "name": ...}` objects under `key`
+    (Aegis groups, 2FAS groups, Bitwarden folders); malformed items are skipped."""
+    found: dict[str, str] = {}
+    raw = doc.get(key)
+    for item in raw if isinstance(raw, list) else []:
+        if isinstance(item, dict):
+            ident, name = item.get(id_key), item.get("name")
+            if isinstance(ident, str) and isinstance(name, str):
+                found[ident] = name
+    return found
+
+
 def safe_text(value: object) -> str:
     """For labels of broken entries: the value when it is text, else empty."""
     return value.strip() if isinstance(value, str) else ""

@@ -25,12 +25,12 @@ from desktop_2fa.importers.base import EncryptedState, ImportedAccount, ImportRe
 from desktop_2fa.importers.errors import CorruptFile, WrongPassword
 from desktop_2fa.importers.fields import (
     EntryProblem,
-    JsonObject,
     as_object,
     build_spec,
     convert_entries,
     entry_label,
     load_json,
+    names_by_id,
     parse_algorithm,
     sniff_json,
     sub_object,
@@ -153,17 +153,6 @@ class TwoFasPlain(ImportState):
         )
 
 
-def _groups(doc: JsonObject) -> dict[str, str]:
-    found: dict[str, str] = {}
-    raw = doc.get("groups")
-    for group in raw if isinstance(raw, list) else []:
-        if isinstance(group, dict):
-            gid, name = group.get("id"), group.get("name")
-            if isinstance(gid, str) and isinstance(name, str):
-                found[gid] = name
-    return found
-
-
 class TwoFasImporter:
     name = "2fas"
     title = TITLE
@@ -177,7 +166,7 @@ class TwoFasImporter:
         doc = load_json(data, TITLE)
         if not isinstance(doc, dict) or "services" not in doc:
             raise CorruptFile(TITLE, "it has no 'services'")
-        groups = _groups(doc)
+        groups = names_by_id(doc, "groups")
         encrypted = doc.get("servicesEncrypted")
         if isinstance(encrypted, str) and encrypted:
             reference = doc.get("reference")
