@@ -11,6 +11,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]' --config-settings editable_mode=compat
+	# An editable install compiles nothing; without bytecode every start of
+	# `desktop-2fa` would recompile the package (PYTHONDONTWRITEBYTECODE is common).
+	$(BIN)/python -m compileall -q desktop_2fa server_stub
 	touch $(STAMP)
 
 run: $(STAMP)

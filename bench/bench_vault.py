@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import compileall
 import os
 import statistics
 import subprocess
@@ -73,6 +74,8 @@ def run() -> None:
         codes = _median_ms(lambda: [generate(a.params, at) for a in data.accounts], 15)
         _line(f"compute all {ACCOUNTS} current codes", codes, "ms", "-")
 
+        # As installed: with bytecode, whatever PYTHONDONTWRITEBYTECODE says.
+        compileall.compile_dir(Path(__file__).resolve().parent.parent / "desktop_2fa", quiet=1)
         exe = Path(sys.executable).with_name("desktop-2fa")
         argv = [str(exe)] if exe.exists() else [sys.executable, "-m", "desktop_2fa"]
         env = {
@@ -88,3 +91,19 @@ def run() -> None:
         fresh_process()  # warm the OS file cache, as a user's second run would be
         cli = _median_ms(fresh_process, 11)
         _line("`desktop-2fa code QUERY` in a fresh process", cli, "ms", "<= 150 ms")
+
+        # Where that time goes, each in a fresh process of its own.
+        def python(code: str) -> Callable[[], object]:
+            return lambda: subprocess.run([sys.executable, "-c", code], check=True)
+
+        kdf = KdfParams.new(**BENCH_KDF)
+        parts = {
+            "interpreter start": "pass",
+            "imports of the code path": "import desktop_2fa.cli.parser",
+            "Argon2id alone (imports included)": (
+                "from desktop_2fa.vault.argon2id import derive; "
+                f"derive('pw', {kdf.salt!r}, 3, {64 * 1024}, 4)"
+            ),
+        }
+        for what, code in parts.items():
+            _line(f"  of which: {what}", _median_ms(python(code), 7), "ms", "-")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -95,7 +94,7 @@ def replace_durably(path: Path, data: bytes, *, keep: int = KEEP_VERSIONS) -> os
     Must be called under `write_lock(path)`. Returns the new file's stat.
     """
     _remove_stale_temps(path)
-    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    tmp = path.parent / f".{path.name}.{os.urandom(6).hex()}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         try:
