@@ -12,16 +12,15 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from desktop_2fa.ui import messages
 from desktop_2fa.ui.add_dialog import describe_params
+from desktop_2fa.ui.prompts import lay_out_form_dialog
 from desktop_2fa.ui.session import VaultSession
 from desktop_2fa.vault import edits
 from desktop_2fa.vault.errors import VaultError
@@ -64,17 +63,7 @@ class EditDialog(QDialog):
         form.addRow("N&ote:", self.note)
         form.addRow("", self.favourite)
         form.addRow("Codes:", kind)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setAccessibleName("Save")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        lay_out_form_dialog(self, form, self.message, self.save)
 
     def save(self) -> None:
         issuer, name = self.issuer.text().strip(), self.name.text().strip()

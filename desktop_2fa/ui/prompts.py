@@ -1,8 +1,19 @@
-"""Yes/no questions, in one place so tests can answer them (monkeypatch `confirm`)."""
+"""Yes/no questions, in one place so tests can answer them (monkeypatch `confirm`),
+and the shared shape of the small form dialogs."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def confirm(parent: QWidget, title: str, text: str, action: str) -> bool:
@@ -26,3 +37,20 @@ def inform(parent: QWidget, title: str, text: str) -> None:
     )
     box.setAccessibleName(title)
     box.exec()
+
+
+def lay_out_form_dialog(
+    dialog: QDialog, form: QFormLayout, message: QLabel, on_save: Callable[[], None]
+) -> None:
+    """The settings/edit dialogs' shape: a form, a message line, Save and Cancel."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.button(QDialogButtonBox.StandardButton.Save).setAccessibleName("Save")
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
+    buttons.accepted.connect(on_save)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addLayout(form)
+    layout.addWidget(message)
+    layout.addWidget(buttons)

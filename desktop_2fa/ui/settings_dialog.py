@@ -7,15 +7,14 @@ import dataclasses
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
 from desktop_2fa.ui import messages
+from desktop_2fa.ui.prompts import lay_out_form_dialog
 from desktop_2fa.ui.session import VaultSession
 from desktop_2fa.vault.errors import VaultError
 
@@ -48,17 +47,7 @@ class SettingsDialog(QDialog):
         form.addRow("&Clear copied codes after:", self.clear_seconds)
         form.addRow("&Lock when idle for:", self.lock_minutes)
         form.addRow("", self.show_next)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setAccessibleName("Save")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        lay_out_form_dialog(self, form, self.message, self.save)
 
     def save(self) -> None:
         settings = dataclasses.replace(
