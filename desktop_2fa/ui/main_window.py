@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
         self.import_action = a("&Import…", self.open_import, "Ctrl+I")
         self.enroll_action = a("&Enroll and test a server…", self.open_wizard, "Ctrl+E")
         self.settings_action = a("&Settings…", self.open_settings)
+        self.password_action = a("Change &password…", self.change_password)
         self.lock_action = a("&Lock", self.lock, "Ctrl+L")
         self.quit_action = a("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.copy_action = a("&Copy code", self.copy_current, QKeySequence.StandardKey.Copy)
@@ -137,6 +138,7 @@ class MainWindow(QMainWindow):
             vault.addAction(action)
         vault.addSeparator()
         vault.addAction(self.settings_action)
+        vault.addAction(self.password_action)
         vault.addAction(self.lock_action)
         vault.addSeparator()
         vault.addAction(self.quit_action)
@@ -186,6 +188,7 @@ class MainWindow(QMainWindow):
             self.add_action,
             self.import_action,
             self.settings_action,
+            self.password_action,
             self.lock_action,
             self.paste_action,
             self.find_action,
@@ -515,6 +518,17 @@ class MainWindow(QMainWindow):
         from desktop_2fa.ui.settings_dialog import SettingsDialog
 
         return self._show(SettingsDialog(self.session, self)) if self.session.is_open else None
+
+    def change_password(self):  # type: ignore[no-untyped-def]
+        if not self.session.is_open:
+            return None
+        from desktop_2fa.ui.password_dialog import PasswordDialog
+
+        dialog = PasswordDialog(self.session, self)
+        dialog.changed.connect(
+            lambda: self.statusBar().showMessage("The vault password was changed.", 5000)
+        )
+        return self._show(dialog)
 
     def open_wizard(self):  # type: ignore[no-untyped-def]
         if not self.session.is_open:

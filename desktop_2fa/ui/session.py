@@ -165,6 +165,16 @@ class VaultSession(QObject):
         job.succeeded.connect(lambda _value: self.changed.emit() if self._vault is vault else None)
         return job
 
+    def change_password_job(self, password: str, parent: QObject | None = None) -> jobs.Job:
+        """Rewrap the master key under a new password (Argon2id again) in a worker.
+
+        Runs on the save pool, so it cannot interleave with another save.
+        """
+        vault = self._vault
+        if vault is None:
+            raise RuntimeError("the vault is locked")
+        return jobs.start(lambda: vault.change_password(password), parent, self._save_pool)
+
     # --- locking -------------------------------------------------------------
     def lock(self) -> None:
         """Forget the master key and the contents; idempotent."""
