@@ -1,7 +1,9 @@
-"""The application icon: `resources/desktop-2fa.svg`, or a drawn stand-in when not installed."""
+"""The application icon: `resources/desktop-2fa.svg` in a checkout, the installed copy
+under `<prefix>/share/icons` in a wheel install, or a drawn stand-in."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -9,6 +11,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 ICON_FILE = RESOURCES / "desktop-2fa.svg"
+INSTALLED_ICON = Path(sys.prefix) / "share/icons/hicolor/scalable/apps/desktop-2fa.svg"
 
 
 def _drawn(size: int = 128) -> QPixmap:
@@ -37,8 +40,9 @@ def _drawn(size: int = 128) -> QPixmap:
 
 
 def app_icon() -> QIcon:
-    if ICON_FILE.is_file():
-        icon = QIcon(str(ICON_FILE))
-        if not icon.isNull() and not icon.pixmap(32, 32).isNull():
-            return icon
+    for path in (ICON_FILE, INSTALLED_ICON):
+        if path.is_file():
+            icon = QIcon(str(path))
+            if not icon.isNull() and not icon.pixmap(32, 32).isNull():
+                return icon
     return QIcon(_drawn())
