@@ -41,6 +41,8 @@ def read_password_file(path: str) -> str:
         text = Path(path).expanduser().read_text(encoding="utf-8")
     except OSError as e:
         raise UserError(f"cannot read password file {path}: {e.strerror or e}") from e
+    except UnicodeDecodeError as e:
+        raise UserError(f"password file {path} is not UTF-8 text") from e
     # First line only, without its line ending: `echo pw > file` must work.
     return text.splitlines()[0] if text else ""
 

@@ -80,11 +80,12 @@ def cmd_sign_in(args: argparse.Namespace) -> int:
     from desktop_2fa.vault.store import VaultFile
 
     vault = VaultFile(context.vault_path(args)).unlock(context.password(args))
-    account = find_enrolled(vault.data, args.server.rstrip("/"), args.email)
-    if account is None and args.account:
-        account = edits.select_one(vault.data, args.account)
     server_password = _server_password(args)
     with _client(args) as client:
+        # The same normalised URL the enrollment stored (AuthClient.base_url).
+        account = find_enrolled(vault.data, client.base_url, args.email)
+        if account is None and args.account:
+            account = edits.select_one(vault.data, args.account)
         try:
             result = client.sign_in(args.email, server_password)
             if not result.two_factor_redirect:
@@ -168,7 +169,7 @@ def cmd_roundtrip(args: argparse.Namespace) -> int:
     finally:
         if server is not None:
             server.stop()
-    if args.junit:
-        Path(args.junit).write_text(report.as_junit(), encoding="utf-8")
     print(report.as_json() if args.json else report.as_table())
+    if args.junit:  # after printing: a bad path must not hide the report
+        Path(args.junit).write_text(report.as_junit(), encoding="utf-8")
     return 0 if report.passed else 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Callable
 
 from desktop_2fa import __version__
@@ -12,6 +13,34 @@ from desktop_2fa.cli import vault_commands as vc
 
 Handler = Callable[[argparse.Namespace], int]
 PROG = "desktop-2fa"
+
+
+def _number(minimum: float, *, inclusive: bool = True) -> Callable[[str], float]:
+    """An argparse type: a finite number at or above (or above) `minimum`."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        ok = value >= minimum if inclusive else value > minimum
+        if not math.isfinite(value) or not ok:
+            relation = "at least" if inclusive else "more than"
+            raise argparse.ArgumentTypeError(f"must be {relation} {minimum:g}, got {text!r}")
+        return value
+
+    return parse
+
+
+# Codes for any time from 1970 to the year 9999 (beyond, datetime cannot say when).
+_MAX_UNIX_TIME = 253402300799
+
+
+def _unix_time(text: str) -> float:
+    value = _number(0)(text)
+    if value > _MAX_UNIX_TIME:
+        raise argparse.ArgumentTypeError(f"must be before the year 10000, got {text!r}")
+    return value
 
 
 def _common() -> argparse.ArgumentParser:
@@ -74,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "code is only produced (and its counter advanced) when it alone "
                    "matches")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--at", type=float, metavar="UNIX_TIME",
+    p.add_argument("--at", type=_unix_time, metavar="UNIX_TIME",
                    help="compute codes for this time instead of now")  # fmt: skip
 
     p = add("remove", vc.cmd_remove, "remove an account and its backup codes")
@@ -104,7 +133,7 @@ def _server_options(p: argparse.ArgumentParser, *, required: bool) -> None:
     p.add_argument("--server", required=required, metavar="URL",
                    help="the app's base URL, e.g. http://127.0.0.1:3000 "
                    "(endpoints under /api/auth)")  # fmt: skip
-    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+    p.add_argument("--timeout", type=_number(0, inclusive=False), default=10.0, metavar="SECONDS",
                    help="connect/read timeout (default 10)")  # fmt: skip
     p.add_argument("--insecure", action="store_true",
                    help="do not verify TLS certificates (test servers only)")  # fmt: skip
@@ -142,5 +171,5 @@ def _add_server_commands(add: Callable[[str, Handler, str], argparse.ArgumentPar
     out.add_argument("--json", action="store_true", help="print the report as JSON")
     out.add_argument("--quiet", action="store_true", help="no live progress on stderr")
     p.add_argument("--junit", metavar="FILE", help="also write the report as JUnit XML")
-    p.add_argument("--max-wait", type=float, default=70.0, metavar="SECONDS",
+    p.add_argument("--max-wait", type=_number(0), default=70.0, metavar="SECONDS",
                    help="total time to wait out rate limits (default 70)")  # fmt: skip

@@ -56,11 +56,7 @@ def _at_the_edge(handler: Handler) -> Handler:
 
 
 def _first_line(path: str) -> str:
-    try:
-        text = Path(path).expanduser().read_text(encoding="utf-8")
-    except OSError as e:
-        raise UserError(f"cannot read password file {path}: {e.strerror or e}") from e
-    return text.splitlines()[0] if text else ""
+    return context.read_password_file(path)
 
 
 def _ask(prompt: str, refusal: str) -> str:
@@ -264,6 +260,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     exporter = by_name(args.format)
     out = Path(args.out).expanduser()
+    if out.resolve() == context.vault_path(args).resolve():
+        raise UserError(f"{out} is the vault itself; choose another file to export to")
     if out.exists() and not args.force:  # say so before asking for any password
         raise UserError(f"{out} already exists; choose another name or add --force to replace it")
     vault = _open_vault(args)

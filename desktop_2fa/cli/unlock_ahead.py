@@ -68,7 +68,7 @@ def start(arguments: list[str]) -> None:
             kdf = json.loads(f.read())["kdf"]
         salt = base64.b64decode(kdf["salt"], validate=True)
         time_cost, memory_kib, lanes = kdf["time_cost"], kdf["memory_kib"], kdf["lanes"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
         return
     if not all(isinstance(v, int) for v in (time_cost, memory_kib, lanes)):
         return

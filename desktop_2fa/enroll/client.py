@@ -97,7 +97,13 @@ class AuthClient:
         on_exchange: Callable[[Exchange], None] | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        parts = urlsplit(base_url.strip())
+        try:
+            parts = urlsplit(base_url.strip())
+            parts.port  # noqa: B018 - raises on a bad port or IPv6 literal
+        except ValueError:
+            raise EnrollError(
+                f"the server URL must look like http://host:port, got {base_url!r}"
+            ) from None
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise EnrollError(f"the server URL must look like http://host:port, got {base_url!r}")
         self.base_url = f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"

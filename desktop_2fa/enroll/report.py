@@ -56,10 +56,12 @@ class Report:
         for r in rows:
             lines.append("  ".join(r[c].ljust(widths[c]) for c in range(5)) + "  " + r[5])
         verdict = "PASSED" if self.passed else "FAILED"
-        failed = sum(1 for s in self.steps if s.outcome is Outcome.FAILED)
+        passed = sum(1 for s in self.steps if s.outcome is Outcome.PASSED)
+        skipped = sum(1 for s in self.steps if s.outcome is Outcome.SKIPPED)
         lines.append(
-            f"{verdict}: {len(self.steps) - failed} of {len(self.steps)} steps ok "
-            f"in {self.total_ms / 1000:.2f} s"
+            f"{verdict}: {passed} of {len(self.steps)} steps ok"
+            + (f", {skipped} skipped" if skipped else "")
+            + f" in {self.total_ms / 1000:.2f} s"
         )
         return "\n".join(line.rstrip() for line in lines)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,13 +31,21 @@ def backups_dir(path: Path) -> Path:
 
 
 def list_backups(path: Path) -> list[Path]:
-    """Kept versions of `path`, oldest first."""
+    """Kept versions of `path` (`<name>.<mtime ns>.bak`), oldest first.
+
+    Anything else in the folder (another vault's versions, a user's copy) is
+    not ours and is left alone.
+    """
     folder = backups_dir(path)
-    prefix = f"{path.name}."
     if not folder.is_dir():
         return []
-    found = [p for p in folder.iterdir() if p.name.startswith(prefix) and p.suffix == ".bak"]
-    return sorted(found, key=lambda p: int(p.name[len(prefix) : -4] or 0))
+    pattern = re.compile(re.escape(path.name) + r"\.(\d+)\.bak")
+    found = []
+    for p in folder.iterdir():
+        match = pattern.fullmatch(p.name)
+        if match:
+            found.append((int(match.group(1)), p))
+    return [p for _, p in sorted(found)]
 
 
 def _keep_old_version(path: Path) -> None:
@@ -91,7 +100,9 @@ def write_lock(path: Path) -> Iterator[None]:
 def replace_durably(path: Path, data: bytes, *, keep: int = KEEP_VERSIONS) -> os.stat_result:
     """Atomically make `path` hold `data`, keeping the previous content in backups/.
 
-    Must be called under `write_lock(path)`. Returns the new file's stat.
+    `path` must be the real file (symlinks resolved), so that saving through a
+    link updates its target rather than replacing the link. Must be called
+    under `write_lock(path)`. Returns the new file's stat.
     """
     _remove_stale_temps(path)
     tmp = path.parent / f".{path.name}.{os.urandom(6).hex()}.tmp"
@@ -112,7 +123,11 @@ def replace_durably(path: Path, data: bytes, *, keep: int = KEEP_VERSIONS) -> os
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
-    _fsync_dir(path.parent)
+    # The new content is in place: nothing after this point may report the save
+    # as failed (a caller would then believe the old content is still there).
+    with contextlib.suppress(OSError):
+        _fsync_dir(path.parent)
     if keep > 0:
-        _prune(path, keep)
+        with contextlib.suppress(OSError):
+            _prune(path, keep)
     return path.stat()

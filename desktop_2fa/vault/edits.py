@@ -17,6 +17,7 @@ from desktop_2fa.vault.errors import (
     AmbiguousAccount,
     BackupCodeNotFound,
     DuplicateAccount,
+    NoAccountNamed,
 )
 from desktop_2fa.vault.model import (
     Account,
@@ -203,8 +204,11 @@ def select_one(data: VaultData, query: str) -> Account:
     substring matches, so "GitHub" can be chosen even next to "GitHub Enterprise".
 
     Raises:
+        NoAccountNamed: the query is blank (it would match every account).
         AccountNotFound, AmbiguousAccount
     """
+    if not query.strip():
+        raise NoAccountNamed()
     found = find(data, query)
     if not found:
         raise AccountNotFound(query)

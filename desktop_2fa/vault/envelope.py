@@ -136,7 +136,7 @@ def decode(raw: bytes) -> Envelope:
     """
     try:
         obj = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as e:
+    except (ValueError, UnicodeDecodeError, RecursionError) as e:
         raise CorruptVault("not readable as a vault file; it may be truncated") from e
     if not isinstance(obj, dict) or obj.get("format") != FORMAT_NAME:
         raise CorruptVault("not a desktop-2fa vault file")

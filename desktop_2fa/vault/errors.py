@@ -62,6 +62,11 @@ class AccountNotFound(VaultError):
         self.query = query
 
 
+class NoAccountNamed(VaultError):
+    def __init__(self) -> None:
+        super().__init__("name an account: part of its issuer or name, or its id")
+
+
 class AmbiguousAccount(VaultError):
     def __init__(self, query: str, labels: list[str]) -> None:
         shown = ", ".join(labels[:5]) + (", ..." if len(labels) > 5 else "")

@@ -12,10 +12,11 @@ import os
 from pathlib import Path
 
 from desktop_2fa.vault import contents, crypto, envelope
-from desktop_2fa.vault.durable import replace_durably, write_lock
+from desktop_2fa.vault.durable import list_backups, replace_durably, write_lock
 from desktop_2fa.vault.errors import (
     CorruptVault,
     VaultChangedOnDisk,
+    VaultError,
     VaultExists,
     VaultNotFound,
     WrongPassword,
@@ -53,7 +54,7 @@ class VaultFile:
         kdf = kdf or crypto.default_kdf_params()
         master = bytearray(crypto.new_key())
         vault = OpenVault(self.path, kdf, _make_slot(password, kdf, master), master, None)
-        with write_lock(self.path):
+        with write_lock(self.path.resolve()):
             if self.path.exists():
                 raise VaultExists(self.path)
             vault._write(data or VaultData())
@@ -94,7 +95,7 @@ class VaultFile:
             raise CorruptVault("the encrypted contents do not match their header")
         try:
             payload = json.loads(plaintext)
-        except ValueError as e:
+        except (ValueError, RecursionError) as e:
             raise CorruptVault("the decrypted contents are not JSON") from e
         vault = OpenVault(self.path, env.kdf, env.slots, bytearray(master), _stat_key(st))
         vault.data = contents.from_dict(payload)
@@ -136,15 +137,17 @@ class OpenVault:
     def locked(self) -> bool:
         return not any(self._master)
 
+    def _seal(self, plaintext: bytes) -> bytes:
+        nonce = crypto.new_nonce()
+        aad = envelope.header_aad(self._kdf, self._slots)
+        ciphertext = crypto.seal(bytes(self._master), nonce, plaintext, aad)
+        return envelope.encode(envelope.Envelope(self._kdf, self._slots, nonce, ciphertext))
+
     def _write(self, data: VaultData) -> None:
         if self.locked:
             raise RuntimeError("the vault is locked")
         plaintext = json.dumps(contents.to_dict(data), separators=(",", ":")).encode()
-        nonce = crypto.new_nonce()
-        aad = envelope.header_aad(self._kdf, self._slots)
-        ciphertext = crypto.seal(bytes(self._master), nonce, plaintext, aad)
-        raw = envelope.encode(envelope.Envelope(self._kdf, self._slots, nonce, ciphertext))
-        st = replace_durably(self.path, raw)
+        st = replace_durably(self.path.resolve(), self._seal(plaintext))
         self._disk_state = _stat_key(st)
 
     def _check_unchanged(self) -> None:
@@ -161,13 +164,18 @@ class OpenVault:
         Raises:
             VaultChangedOnDisk: another program saved the file since we read it.
         """
-        with write_lock(self.path):
+        with write_lock(self.path.resolve()):
             self._check_unchanged()
             self._write(data)
         self.data = data
 
     def change_password(self, new_password: str) -> None:
-        """Rewrap the same master key under a new password (new salt, same cost)."""
+        """Rewrap the same master key under a new password (new salt, same cost).
+
+        The kept versions in backups/ are rewrapped too: otherwise the old
+        password would still open them, and with them the master key that
+        also protects the current file.
+        """
         kdf = self._kdf.with_new_salt()
         slots = _make_slot(new_password, kdf, self._master)
         old = (self._kdf, self._slots)
@@ -177,6 +185,26 @@ class OpenVault:
         except BaseException:
             self._kdf, self._slots = old
             raise
+        with write_lock(self.path.resolve()):
+            self._rewrap_backups()
+
+    def _rewrap_backups(self) -> None:
+        for backup in list_backups(self.path.resolve()):
+            try:
+                env = envelope.decode(backup.read_bytes())
+            except (OSError, VaultError):
+                continue  # unreadable: nothing an old password could open either
+            plaintext = crypto.open_sealed(
+                bytes(self._master),
+                env.nonce,
+                env.ciphertext,
+                envelope.header_aad(env.kdf, env.slots),
+            )
+            if plaintext is None:  # another master key: not this vault's version
+                continue
+            st = backup.stat()
+            replace_durably(backup, self._seal(plaintext), keep=0)
+            os.utime(backup, ns=(st.st_atime_ns, st.st_mtime_ns))
 
     def lock(self) -> None:
         """Forget the master key and the contents (best effort in Python)."""

@@ -297,3 +297,35 @@ def test_code_path_imports_nothing_heavy(vault: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip() == "[]"
+
+
+def test_a_blank_account_name_removes_nothing(run: Run, vault: Path) -> None:
+    run("add", "otpauth://totp/bob%40example.com?secret=JBSWY3DPEHPK3PXP")
+    status, _, err = run("remove", "", "--yes")
+    assert (status, err) == (
+        1,
+        "desktop-2fa: error: name an account: part of its issuer or name, or its id\n",
+    )
+    assert len(json.loads(run("list", "--json")[1])) == 1
+
+
+@pytest.mark.parametrize("value", ["-5", "nan", "inf", "1e300", "soon"])
+def test_bad_times_are_usage_errors(vault: Path, value: str) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["code", "--at", value])
+    assert info.value.code == 2
+
+
+def test_a_password_file_that_is_not_text(run: Run, vault: Path, tmp_path: Path) -> None:
+    binary = tmp_path / "pw.bin"
+    binary.write_bytes(b"\xff\xfe\x00bad")
+    status, _, err = run("list", "--password-file", str(binary))
+    assert (status, err) == (1, f"desktop-2fa: error: password file {binary} is not UTF-8 text\n")
+
+
+def test_deeply_nested_vault_file_is_one_line(vault: Path) -> None:
+    vault.write_text("[" * 200_000 + "]" * 200_000)
+    done = _cli("list", env={"DESKTOP_2FA_VAULT": str(vault), "DESKTOP_2FA_PASSWORD": "pw"})
+    assert done.returncode == 1
+    assert done.stderr.startswith("desktop-2fa: error: the vault file is damaged")
+    assert "Traceback" not in done.stderr

@@ -71,7 +71,7 @@ def test_a_failed_step_skips_the_rest_and_fails_the_report() -> None:
         3.0,
     )
     assert not report.passed
-    assert report.as_table().splitlines()[-1].startswith("FAILED: 2 of 3 steps ok")
+    assert report.as_table().splitlines()[-1].startswith("FAILED: 1 of 3 steps ok, 1 skipped")
     suite = ET.fromstring(report.as_junit())
     assert (suite.get("failures"), suite.get("skipped")) == ("1", "1")
     (failure,) = suite.iter("failure")
@@ -178,3 +178,27 @@ def test_cli_roundtrip_against_a_broken_server_is_one_failed_step(
         "500": "HTTP 500",
     }[kind]
     assert expected in steps[0]["message"]
+
+
+def test_cli_roundtrip_with_a_bad_junit_path_still_prints_the_report(
+    run: Run, closed_port: str, tmp_path: Path
+) -> None:
+    status, out, err = run("roundtrip", "--server", closed_port, "--junit", str(tmp_path))
+    assert status == 1
+    assert out.splitlines()[-1].startswith(f"FAILED: 0 of {STEPS} steps ok, {STEPS - 1} skipped")
+    assert err.splitlines()[-1].startswith("desktop-2fa: error: cannot use ")
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [(["--timeout", "-1"], 2), (["--timeout", "nan"], 2), (["--max-wait", "inf"], 2)],
+)
+def test_cli_roundtrip_bad_numbers_are_usage_errors(args: list[str], code: int) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["roundtrip", "--server", "http://127.0.0.1:9", *args])
+    assert info.value.code == code
+
+
+def test_cli_bad_server_url_is_one_line(run: Run) -> None:
+    status, _, err = run("roundtrip", "--server", "http://[::1", "--json")
+    assert status == 1 and "Traceback" not in err

@@ -117,3 +117,11 @@ def test_export_password_from_the_environment(
 def test_export_format_is_required_and_checked(run: Run, full_vault: Path) -> None:
     assert run("export", "out.json")[0] == 2
     assert run("export", "--format", "lastpass", "out.json")[0] == 2
+
+
+def test_export_refuses_to_overwrite_the_vault_itself(run: Run, vault: Path) -> None:
+    before = vault.read_bytes()
+    code, out, err = run("export", "--format", "otpauth", str(vault), "--force")
+    assert (code, out) == (1, "")
+    assert err.strip().endswith("is the vault itself; choose another file to export to")
+    assert vault.read_bytes() == before

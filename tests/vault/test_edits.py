@@ -11,6 +11,7 @@ from desktop_2fa.vault.errors import (
     AmbiguousAccount,
     BackupCodeNotFound,
     DuplicateAccount,
+    NoAccountNamed,
 )
 from desktop_2fa.vault.model import BackupSource, VaultData
 
@@ -42,6 +43,9 @@ def test_select_prefers_an_exact_match() -> None:
         edits.select_one(data, "alice")
     with pytest.raises(AccountNotFound):
         edits.select_one(data, "nothing")
+    for blank in ("", "  "):  # would match everything; must never pick one
+        with pytest.raises(NoAccountNamed):
+            edits.select_one(data, blank)
     account = data.accounts[2]
     assert edits.select_one(data, account.id[:6]) == account
 

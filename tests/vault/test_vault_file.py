@@ -171,19 +171,59 @@ def test_save_never_runs_the_kdf(
 
 def test_password_change_rewraps_the_same_master_key(vault_path: Path, fast_kdf: KdfParams) -> None:
     vault = VaultFile(vault_path).create("old", _with_account(VaultData()), kdf=fast_kdf)
+    vault.save(vault.data)  # so that backups/ holds versions sealed under "old"
+    master_before = bytes(vault._master)
     before = json.loads(vault_path.read_text())
     vault.change_password("new password")
     after = json.loads(vault_path.read_text())
     assert after["kdf"]["salt"] != before["kdf"]["salt"]
     assert after["kdf"]["memory_kib"] == before["kdf"]["memory_kib"]
+    assert bytes(vault._master) == master_before  # rewrapped, not re-keyed
     with pytest.raises(WrongPassword):
         VaultFile(vault_path).unlock("old")
     reopened = VaultFile(vault_path).unlock("new password")
     assert reopened.data == vault.data
-    # Same master key: the old slot's key and the new slot's key unwrap to one value,
-    # shown by the old backup opening with the old password and holding the same entries.
-    old_backup = list_backups(vault_path)[-1]
-    assert VaultFile(old_backup).unlock("old").data == reopened.data
+    # The kept versions are rewrapped too: the old password opens none of them,
+    # since any of them would hand over the master key of the current file.
+    backups = list_backups(vault_path)
+    assert len(backups) >= 2
+    for backup in backups:
+        with pytest.raises(WrongPassword):
+            VaultFile(backup).unlock("old")
+        VaultFile(backup).unlock("new password")
+
+
+def test_foreign_files_in_backups_are_left_alone(vault_path: Path, fast_kdf: KdfParams) -> None:
+    vault = VaultFile(vault_path).create("pw", kdf=fast_kdf)
+    folder = vault_path.parent / "backups"
+    folder.mkdir()
+    strangers = [folder / "vault.json.copy.bak", folder / "vault.json.work.123.bak"]
+    for stranger in strangers:
+        stranger.write_text("mine")
+    for i in range(12):
+        vault.save(_with_account(VaultData(), f"I{i}:x"))
+    assert len(list_backups(vault_path)) == 10
+    assert all(s.read_text() == "mine" for s in strangers)
+    vault.change_password("new password")  # must not trip over them either
+
+
+def test_saving_through_a_symlink_updates_its_target(tmp_path: Path, fast_kdf: KdfParams) -> None:
+    target = tmp_path / "synced" / "vault.json"
+    link = tmp_path / "home" / "vault.json"
+    VaultFile(target).create("pw", kdf=fast_kdf)
+    link.parent.mkdir()
+    link.symlink_to(target)
+    vault = VaultFile(link).unlock("pw")
+    vault.save(_with_account(vault.data))
+    assert link.is_symlink()
+    assert len(VaultFile(target).unlock("pw").data.accounts) == 1
+
+
+def test_deeply_nested_json_is_damaged_not_a_crash(vault_path: Path) -> None:
+    vault_path.parent.mkdir(parents=True)
+    vault_path.write_text("[" * 200_000 + "]" * 200_000)
+    with pytest.raises(CorruptVault):
+        VaultFile(vault_path).unlock("pw")
 
 
 def test_change_on_disk_by_another_program_is_not_overwritten(
