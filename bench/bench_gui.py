@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -184,18 +185,27 @@ def _unlock_stall(app: object, tmp: Path) -> None:
     window.close()
 
 
-def _scan_and_import_stalls(app: object, tmp: Path) -> None:
-    import cv2
-    import numpy as np
-    import segno
-
+def _small_unlocked_window(app: object, path: Path, **window_args: object) -> Any:
+    """A window on a 10-account vault with cheap key derivation, already unlocked."""
     from desktop_2fa.app import build_services
     from desktop_2fa.ui.main_window import MainWindow
     from desktop_2fa.vault.crypto import KdfParams
 
     kdf = KdfParams.new(**FAST_KDF)
-    path = tmp / "scan.json"
     _vault(path, 10, kdf)
+    window = MainWindow(build_services(path, kdf=lambda: kdf), **window_args)
+    window.show()
+    window.unlock_page.password.setText("bench password")
+    window.unlock_page.submit()
+    _wait(app, lambda: window.session.is_open)
+    return window
+
+
+def _scan_and_import_stalls(app: object, tmp: Path) -> None:
+    import cv2
+    import numpy as np
+    import segno
+
     buffer = io.BytesIO()
     segno.make("otpauth://totp/Bench:qr?secret=JBSWY3DPEHPK3PXQ&issuer=Bench").save(
         buffer, kind="png", scale=5, border=4
@@ -204,11 +214,7 @@ def _scan_and_import_stalls(app: object, tmp: Path) -> None:
     screen = np.full((1080, 1920, 3), 235, np.uint8)
     screen[300 : 300 + qr.shape[0], 900 : 900 + qr.shape[1]] = qr
 
-    window = MainWindow(build_services(path, kdf=lambda: kdf), grab=lambda: [screen])
-    window.show()
-    window.unlock_page.password.setText("bench password")
-    window.unlock_page.submit()
-    _wait(app, lambda: window.session.is_open)
+    window = _small_unlocked_window(app, tmp / "scan.json", grab=lambda: [screen])
 
     dialog = window.add_account()
     dialog.tabs.setCurrentWidget(dialog.screen_tab)
@@ -256,18 +262,7 @@ def _scan_and_import_stalls(app: object, tmp: Path) -> None:
 
 def _network_stall(app: object, tmp: Path) -> None:
     """The wizard's round trip: 14 steps of HTTP to the bundled server, in workers."""
-    from desktop_2fa.app import build_services
-    from desktop_2fa.ui.main_window import MainWindow
-    from desktop_2fa.vault.crypto import KdfParams
-
-    kdf = KdfParams.new(**FAST_KDF)
-    path = tmp / "network.json"
-    _vault(path, 10, kdf)
-    window = MainWindow(build_services(path, kdf=lambda: kdf))
-    window.show()
-    window.unlock_page.password.setText("bench password")
-    window.unlock_page.submit()
-    _wait(app, lambda: window.session.is_open)
+    window = _small_unlocked_window(app, tmp / "network.json")
     wizard = window.open_wizard()
     page = wizard.roundtrip_page
     reports: list[object] = []

@@ -94,27 +94,26 @@ class _Clock:
         self.now += timedelta(seconds=seconds)
 
 
-def test_a_429_is_waited_out_and_shown(scratch_vault: OpenVault) -> None:
+def _trip_under_rate_limit(vault: OpenVault, limit: RateLimit, max_wait: float) -> Report:
+    """A round trip against a rate-limited server whose clock the trip's waits move."""
     clock = _Clock()
-    settings = Settings(secret="r" * 40, rate_limit=RateLimit(window=30, max=2))
+    settings = Settings(secret="r" * 40, rate_limit=limit)
     with start_in_thread(settings, clock=clock.server) as server:
-        report = RoundTrip(
-            lambda: AuthClient(server.base_url), scratch_vault,
-            clock=clock.unix, sleep=clock.sleep, max_wait=120,
+        return RoundTrip(
+            lambda: AuthClient(server.base_url), vault,
+            clock=clock.unix, sleep=clock.sleep, max_wait=max_wait,
         ).run()  # fmt: skip
+
+
+def test_a_429_is_waited_out_and_shown(scratch_vault: OpenVault) -> None:
+    report = _trip_under_rate_limit(scratch_vault, RateLimit(window=30, max=2), max_wait=120)
     assert report.passed, report.as_table()
     waited = [s for s in report.steps if "rate limited, waited" in s.message]
     assert waited, report.as_table()
 
 
 def test_a_429_beyond_the_wait_limit_fails_the_step(scratch_vault: OpenVault) -> None:
-    clock = _Clock()
-    settings = Settings(secret="r" * 40, rate_limit=RateLimit(window=60, max=1))
-    with start_in_thread(settings, clock=clock.server) as server:
-        report = RoundTrip(
-            lambda: AuthClient(server.base_url), scratch_vault,
-            clock=clock.unix, sleep=clock.sleep, max_wait=5,
-        ).run()  # fmt: skip
+    report = _trip_under_rate_limit(scratch_vault, RateLimit(window=60, max=1), max_wait=5)
     assert not report.passed
     failed = next(s for s in report.steps if s.outcome is Outcome.FAILED)
     assert failed.status == 429 and "rate limiting" in failed.message
