@@ -5,7 +5,19 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench screenshots clean
+.PHONY: run server test lint typecheck pytest bench screenshots web browser clean
+
+# The guide's web pages (server_stub/web): better-auth's client and a QR
+# library from the npm registry, bundled by esbuild into a git-ignored folder.
+# No lock file (`--no-package-lock`): web/package.json pins exact versions.
+WEB_BUNDLE := server_stub/web/dist/app.js
+WEB_MODULES := web/node_modules/.installed
+# CI is a fresh Debian machine where we are root: install what is missing
+# (apt-get update first; wait for a dpkg lock another install holds). Where
+# that is impossible, say so and go on: the browser test then skips loudly.
+APT_INSTALL = { [ "$$(id -u)" = 0 ] && apt-get -o DPkg::Lock::Timeout=300 update -qq && \
+	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq $(1) >/dev/null; } || \
+	echo "WARNING: could not install $(1) (needs root and Debian's apt); the browser test will be skipped" >&2
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +31,30 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	@$(BIN)/desktop-2fa
 
+# The reference server with its web pages at http://127.0.0.1:3000/ (ARGS=... for options).
+server: $(STAMP) web
+	$(BIN)/desktop-2fa-server $(ARGS)
+
+# Node.js (for the bundle) when missing; then the bundle itself.
+web:
+	@command -v npm >/dev/null 2>&1 || $(call APT_INSTALL,nodejs npm)
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(WEB_BUNDLE); fi
+
+$(WEB_MODULES): web/package.json
+	cd web && npm install --no-package-lock --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(WEB_BUNDLE): $(WEB_MODULES) $(wildcard web/src/*.js web/src/*/*.js)
+	mkdir -p $(dir $@)
+	web/node_modules/.bin/esbuild web/src/main.js --bundle --format=esm --platform=browser \
+		--target=es2022 --minify --legal-comments=eof --log-level=warning --outfile=$@.tmp
+	mv $@.tmp $@
+
+# Debian's Chromium for the browser test and the web screenshots (Playwright
+# drives it; it never downloads a browser of its own).
+browser:
+	@command -v chromium >/dev/null 2>&1 || $(call APT_INSTALL,chromium)
+
 test: lint typecheck pytest
 
 lint: $(STAMP)
@@ -29,15 +65,17 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy desktop_2fa server_stub
 
-pytest: $(STAMP)
+pytest: $(STAMP) web browser
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
 # The pictures in README/docs: real windows rendered offscreen with demo accounts.
-screenshots: $(STAMP)
+screenshots: $(STAMP) web browser
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshots.py docs
+	$(BIN)/python tools/web_screenshots.py docs
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .pytest_cache .ruff_cache
+	rm -rf web/node_modules server_stub/web/dist

@@ -121,7 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         metavar="URL",
         default=None,
-        help=f"extra origin allowed to send cookies, repeatable [{ENV}TRUSTED_ORIGINS=a,b]",
+        help="extra origin allowed to send cookies and, from a browser, to call the API "
+        f"(CORS), repeatable [{ENV}TRUSTED_ORIGINS=a,b]",
     )
     add(
         "--trusted-proxy",
@@ -131,6 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"peer whose X-Forwarded-For is believed, repeatable [{ENV}TRUSTED_PROXIES=a,b]",
     )
     add("--base-url", help=f"public URL if not http://HOST:PORT [{ENV}BASE_URL]")
+    add(
+        "--no-web",
+        action="store_true",
+        help=f"serve the API alone, not the guide's pages at / [{ENV}NO_WEB=1]",
+    )
     add(
         "--log-level",
         default=(_env("LOG_LEVEL") or "info").lower(),
@@ -189,6 +195,7 @@ def _resolve(args: argparse.Namespace) -> tuple[Settings, Store, int, str]:
             rate_limit=rate,
             trusted_origins=tuple(args.trusted_origin or _env_list("TRUSTED_ORIGINS")),
             trusted_proxies=tuple(args.trusted_proxy or _env_list("TRUSTED_PROXIES")),
+            web=not (args.no_web or _env_flag("NO_WEB")),
         )
     except ValueError as e:
         raise UsageError(str(e)) from e

@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from server_stub.http.access_log import AccessLogMiddleware
 from server_stub.http.client_address import ClientAddress
 from server_stub.http.cookies import CookieNames, CookieSigner
+from server_stub.http.cors import CorsMiddleware
 from server_stub.http.origin import OriginPolicy
 from server_stub.http.rate_limit import RateLimiter, RateLimitMiddleware
 from server_stub.routes import ENDPOINTS
@@ -29,6 +30,7 @@ from server_stub.services.passwords import PasswordHasher
 from server_stub.services.two_factor import TwoFactorService
 from server_stub.settings import Clock, Settings, system_clock
 from server_stub.storage.protocol import Store
+from server_stub.web.pages import WebPages
 
 #: Concurrent scrypt computations (each needs 32 MiB).
 HASH_THREADS = 4
@@ -100,7 +102,16 @@ def create_app(
         )
         for endpoint in ENDPOINTS
     }
+    if settings.web:  # the guide's pages; an API path of the same name wins
+        for path, page in WebPages(settings.base_path, settings.app_name).endpoints():
+            table.setdefault(("GET", path), request_response(page))
     middleware = [Middleware(AccessLogMiddleware)]
+    if settings.trusted_origins:  # outside the limiter, so a 429 is readable too
+        middleware.append(
+            Middleware(
+                CorsMiddleware, origins=settings.trusted_origins, base_path=settings.base_path
+            )
+        )
     if settings.rate_limit is not None:
         middleware.append(
             Middleware(

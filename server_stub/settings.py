@@ -67,6 +67,7 @@ class Settings:
         rate_limit: None disables the limiter.
         trusted_origins: extra origins allowed by the Origin check (§2).
         trusted_proxies: peer addresses whose `X-Forwarded-For` is believed.
+        web: serve the guide's pages at `/` (server_stub/web).
     """
 
     secret: str = field(repr=False)
@@ -76,6 +77,7 @@ class Settings:
     rate_limit: RateLimit | None = field(default_factory=RateLimit)
     trusted_origins: tuple[str, ...] = ()
     trusted_proxies: tuple[str, ...] = ()
+    web: bool = True
     base_path: str = "/api/auth"
     session_max_age: int = 7 * 24 * 3600
     session_update_age: int = 24 * 3600
