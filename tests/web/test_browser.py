@@ -115,8 +115,12 @@ def sites() -> Iterator[tuple[RunningServer, str, str]]:
             yield server, front_url, other_url
 
 
-def _enroll(site: GuidePage, desktop: Desktop, email: str) -> None:
-    """Settings page: enable, scan, keep the backup codes, activate with the CLI's code."""
+def _sign_up_and_enroll(site: GuidePage, desktop: Desktop, name: str, email: str) -> None:
+    """Sign up, then on the settings page: enable, scan, keep the backup codes,
+    activate with the CLI's code."""
+    site.open("/")
+    site.sign_up(name, email, PASSWORD)
+    _signed_in(site, email)
     site.two_factor_state("off")
     site.enable("not the password")
     assert site.error("#enable-form") == "Wrong password."
@@ -141,6 +145,13 @@ def _signed_in(site: GuidePage, email: str) -> None:
     assert site.page.locator("#account-email").inner_text() == email
 
 
+def _second_factor_asked(site: GuidePage, email: str) -> None:
+    """Sign out, sign in with the password: onTwoFactorRedirect lands on /verify-2fa."""
+    site.sign_out()
+    site.sign_in(email, PASSWORD)
+    site.wait_for("/verify-2fa")
+
+
 def test_the_guide_end_to_end_with_the_desktop_app(
     playwright: object, sites: tuple[RunningServer, str, str], desktop: Desktop, tmp_path: Path
 ) -> None:
@@ -154,10 +165,7 @@ def test_the_guide_end_to_end_with_the_desktop_app(
         email = "ann@example.test"
 
         # 1. sign up, enable (QR scanned by desktop_2fa.scan, code from the CLI)
-        site.open("/")
-        site.sign_up("Ann", email, PASSWORD)
-        _signed_in(site, email)
-        _enroll(site, desktop, email)
+        _sign_up_and_enroll(site, desktop, "Ann", email)
 
         # 2. sign out, sign in: onTwoFactorRedirect lands on /verify-2fa
         site.sign_out()
@@ -173,18 +181,14 @@ def test_the_guide_end_to_end_with_the_desktop_app(
         site.two_factor_state("on")
 
         # 3. again with a backup code, marked used offline in the vault
-        site.sign_out()
-        site.sign_in(email, PASSWORD)
-        site.wait_for("/verify-2fa")
+        _second_factor_asked(site, email)
         first, second = desktop.unused_backup_codes(email)[:2]
         site.verify_backup_code(first)
         _signed_in(site, email)
         assert "Marked" in desktop.run("backup-codes", email, "--use", first)
         assert first not in desktop.unused_backup_codes(email)
         # the server agrees: a used code is refused, the next one works
-        site.sign_out()
-        site.sign_in(email, PASSWORD)
-        site.wait_for("/verify-2fa")
+        _second_factor_asked(site, email)
         site.verify_backup_code(first)
         assert site.error("#backup-form") == (
             "That backup code is not right, or it has been used already."
@@ -206,13 +210,8 @@ def test_the_guide_end_to_end_with_the_desktop_app(
         # 5. the same pages on another port, a trusted origin: sign-in with 2FA
         front = GuidePage(site.page, front_url)
         bea = "bea@example.test"
-        front.open("/")
-        front.sign_up("Bea", bea, PASSWORD)
-        _signed_in(front, bea)
-        _enroll(front, desktop, bea)
-        front.sign_out()
-        front.sign_in(bea, PASSWORD)
-        front.wait_for("/verify-2fa")
+        _sign_up_and_enroll(front, desktop, "Bea", bea)
+        _second_factor_asked(front, bea)
         front.verify(desktop.code(bea, next_step=True))
         _signed_in(front, bea)
         front.two_factor_state("on")
