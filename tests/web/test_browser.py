@@ -159,9 +159,15 @@ def test_the_guide_end_to_end_with_the_desktop_app(
     with browser.chromium(playwright, tmp_path / "profile") as context:  # type: ignore[arg-type]
         requested: list[tuple[str, str]] = []  # (the page's URL, the request's)
         context.on("request", lambda request: requested.append((request.frame.url, request.url)))
-        crashes: list[str] = []  # uncaught errors in the pages' scripts
+        crashes: list[str] = []  # uncaught errors in the pages' scripts, CSP violations
         site = GuidePage(context.new_page(), server.base_url)
         site.page.on("pageerror", lambda error: crashes.append(str(error)))
+        site.page.on(
+            "console",
+            lambda message: crashes.extend(
+                [message.text] if "Content Security Policy" in message.text else []
+            ),
+        )
         email = "ann@example.test"
 
         # 1. sign up, enable (QR scanned by desktop_2fa.scan, code from the CLI)
