@@ -31,7 +31,11 @@ IMPORT_PASSWORD_ENV = "DESKTOP_2FA_IMPORT_PASSWORD"  # noqa: S105 - a variable n
 EXPORT_PASSWORD_ENV = "DESKTOP_2FA_EXPORT_PASSWORD"  # noqa: S105
 # Listed here so that building the parser loads no importer; a test keeps these
 # equal to the registries.
-IMPORT_FORMATS = ("aegis", "2fas", "andotp", "bitwarden", "freeotp-plus", "otpauth", "qr-image")
+IMPORT_FORMATS = (
+    "aegis", "2fas", "andotp", "bitwarden", "freeotp-plus", "ente", "proton-authenticator",
+    "proton-pass", "authenticator-pro", "freeotp", "steam", "authy", "google-authenticator-db",
+    "microsoft-authenticator-db", "battlenet", "duo", "totp-authenticator", "otpauth", "qr-image",
+)  # fmt: skip
 EXPORT_FORMATS = ("aegis", "otpauth", "qr-png", "qr-svg", "google-qr")
 PASSWORD_ATTEMPTS = 3
 
@@ -288,7 +292,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def register(add: AddCommand) -> None:
     """Add `import`, `scan` and `export` through main.py's `add(name, handler, help)`."""
+    from desktop_2fa.importers.left_out import left_out_text
+
     p = add("import", cmd_import, "import accounts from another authenticator's export")
+    p.epilog = f"Not supported: {left_out_text()}"
     p.add_argument("files", nargs="+", metavar="FILE",
                    help="export files (give all QR images of a Google export at once)")  # fmt: skip
     p.add_argument("--format", type=_import_format, metavar="NAME",

@@ -73,6 +73,12 @@ class ImportDialog(QDialog):
         )
         intro.setWordWrap(True)
         intro.setAccessibleName("Import help")
+        # Per format, where that app puts its export; then what is not read and why.
+        where = "\n".join(f"• {i.title}: {i.where}" for i in registry.IMPORTERS)
+        formats = QLabel(f"{where}\n\nNot supported: {registry.left_out_text()}")
+        formats.setWordWrap(True)
+        formats.setTextFormat(Qt.TextFormat.PlainText)
+        formats.setAccessibleName("Where each app puts its export")
         self.files_label = QLabel()
         self.files_label.setAccessibleName("Files")
         self.files_label.setWordWrap(True)
@@ -121,6 +127,7 @@ class ImportDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addWidget(formats)
         layout.addLayout(top)
         layout.addWidget(self.password_row)
         layout.addWidget(self.entries, 1)
