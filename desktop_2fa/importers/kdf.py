@@ -169,7 +169,7 @@ def _derive_unchecked(params: Params, password: bytes) -> bytes:
 
     if isinstance(params, Pbkdf2):
         algorithm: hashes.HashAlgorithm = {
-            Hash.SHA1: hashes.SHA1(),
+            Hash.SHA1: hashes.SHA1(),  # noqa: S303 - HMAC-SHA1 in PBKDF2, as the apps use it
             Hash.SHA256: hashes.SHA256(),
             Hash.SHA512: hashes.SHA512(),
         }[params.hash]
