@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -189,8 +190,10 @@ def _zip_member(data: bytes) -> bytes:
     try:
         with archive.open(info) as member:
             content = member.read(MAX_JSON_BYTES + 1)
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e:
+    except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError) as e:
         raise CorruptFile(PP_TITLE, "data.json in the zip file is damaged") from e
+    except (NotImplementedError, RuntimeError) as e:  # another compression, or a zip password
+        raise UnsupportedFile("data.json in this Proton Pass zip cannot be read") from e
     if len(content) > MAX_JSON_BYTES:
         raise CorruptFile(PP_TITLE, "data.json is too large")
     return content

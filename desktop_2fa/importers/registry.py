@@ -78,9 +78,22 @@ _NAME_HINTS = (
     (".png", "qr-image"),
     (".jpg", "qr-image"),
     (".jpeg", "qr-image"),
+    ("authenticator_preferences", "battlenet"),
+    ("com.authy", "authy"),
+    ("externalbackup", "freeotp"),
+    ("tokens.xml", "freeotp"),
+    ("phonefactor", "microsoft-authenticator-db"),
+    ("duo", "duo"),
+    (".db3", "authenticator-pro"),
     (".txt", "otpauth"),
 )
 _TEXT_HINTS = (
+    (b"com.blizzard.messenger", "battlenet"),
+    (b"com.authy.storage", "authy"),
+    (b"STATIC_TOTP_CODES_LIST", "totp-authenticator"),
+    (b'name="tokenOrder"', "freeotp"),
+    (b"masterKey", "freeotp"),
+    (b"codeDisplay", "ente"),
     (b'"header"', "aegis"),
     (b'"schemaVersion"', "2fas"),
     (b'"servicesEncrypted"', "2fas"),
@@ -121,9 +134,13 @@ def by_name(name: str) -> Importer:
     raise ValueError(f"no importer named {name!r} (known: {', '.join(names())})")
 
 
+SHOWN_TITLES = 6  # an error line names a few; `import --help` and the dialog list them all
+
+
 def supported_text() -> str:
     titles = [i.title for i in IMPORTERS]
-    return ", ".join(titles[:-1]) + " and " + titles[-1] + " files"
+    more = len(titles) - SHOWN_TITLES
+    return ", ".join(titles[:SHOWN_TITLES]) + f" and {more} more formats"
 
 
 def sniffed(data: bytes, filename: str) -> Importer | None:
