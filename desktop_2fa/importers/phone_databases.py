@@ -4,12 +4,12 @@ Taken from a rooted phone (or a backup of the app's data), read through
 `app_database`. Facts from Aegis's importers (GoogleAuthImporter,
 MicrosoftAuthImporter), which read the same files:
 
-* Google Authenticator, `databases/databases` (app versions up to 5.10):
+* Google Authenticator, `databases/databases` (older app versions):
   table `accounts` with `email` (the label, "issuer:name" or a name),
   `secret` (base32), `counter`, `type` (0 TOTP, 1 HOTP), `issuer`, and in
   some versions `isencrypted` (secrets sealed with a key in the phone's
   keystore: such rows cannot be read anywhere else). Newer versions keep no
-  database on disk; their "Transfer accounts" QR codes are read by the
+  readable database; their "Transfer accounts" QR codes are read by the
   qr-image importer.
 * Microsoft Authenticator, `databases/PhoneFactor`: table `accounts` with
   `name` (issuer), `username`, `oath_secret_key` and `account_type`: 0 is a
@@ -110,7 +110,7 @@ class GoogleDatabaseImporter:
     title = GOOGLE
     description = "Google Authenticator's internal database (the 'databases' file, rooted phone)"
     where = (
-        "Google Authenticator (versions up to 5.10): /data/data/"
+        "Google Authenticator (older versions): /data/data/"
         "com.google.android.apps.authenticator2/databases/databases on a rooted phone; "
         "newer versions: use 'Transfer accounts' QR codes"
     )
