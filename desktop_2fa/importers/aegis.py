@@ -215,9 +215,7 @@ class AegisImporter:
     name = "aegis"
     title = TITLE
     description = "Aegis Authenticator export (.json, plain or encrypted)"
-    where = (
-        "Aegis: Settings → Import & Export → Export (aegis-export-*.json or aegis-backup-*.json)"
-    )
+    where = "Settings → Import & Export → Export (aegis-export-*.json or aegis-backup-*.json)"
 
     def sniff(self, data: bytes, filename: str) -> bool:
         doc = sniff_json(data)

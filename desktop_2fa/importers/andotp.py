@@ -122,7 +122,7 @@ class AndOtpImporter:
     title = TITLE
     description = "andOTP backup (.json plain, or .json.aes encrypted with a password)"
     where = (
-        "andOTP: Menu → Backups → Backup (plain) or Backup (encrypted); files "
+        "Menu → Backups → Backup (plain) or Backup (encrypted); files "
         "otp_accounts*.json or *.json.aes"
     )
 

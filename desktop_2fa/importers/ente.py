@@ -26,7 +26,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from desktop_2fa.importers import ciphers, kdf
 from desktop_2fa.importers.base import EncryptedState, ImportedAccount, ImportResult, ImportState
-from desktop_2fa.importers.errors import CorruptFile, UnsupportedFile, WrongPassword
+from desktop_2fa.importers.errors import CorruptFile, WrongPassword
 from desktop_2fa.importers.fields import (
     EntryProblem,
     JsonObject,
@@ -35,6 +35,7 @@ from desktop_2fa.importers.fields import (
     file_number,
     load_json,
     require_object,
+    require_version,
     sniff_json,
     spec_from_uri,
 )
@@ -104,12 +105,7 @@ class EnteEncrypted(EncryptedState):
 
 
 def _read_encrypted(doc: JsonObject) -> EnteEncrypted:
-    version = doc.get("version")
-    if version != EXPORT_VERSION:
-        raise UnsupportedFile(
-            f"this Ente Auth export has version {version!r}; desktop-2fa reads version "
-            f"{EXPORT_VERSION}"
-        )
+    require_version(doc, TITLE, EXPORT_VERSION)
     params = require_object(doc.get("kdfParams"), TITLE, "kdfParams")
     mem_limit = file_number(params, "memLimit", TITLE, "kdfParams.memLimit")
     ops_limit = file_number(params, "opsLimit", TITLE, "kdfParams.opsLimit")
@@ -136,7 +132,7 @@ class EnteImporter:
     title = TITLE
     description = "Ente Auth export (plain text with Ente's extras, or encrypted .json)"
     where = (
-        "Ente Auth: Settings → Data → Export codes; choose 'Ente Encrypted export' "
+        "Settings → Data → Export codes; choose 'Ente Encrypted export' "
         "(a .txt holding JSON) or 'Plain text'"
     )
 

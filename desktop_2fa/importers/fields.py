@@ -276,3 +276,15 @@ def file_number(obj: JsonObject, key: str, title: str, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise CorruptFile(title, f"{what} is missing or not a whole number")
     return value
+
+
+def require_version(doc: JsonObject, title: str, expected: int) -> None:
+    """The export's `version` is the one we read, or the file is refused naming both."""
+    from desktop_2fa.importers.errors import UnsupportedFile
+
+    version = doc.get("version")
+    if version != expected or isinstance(version, bool):
+        raise UnsupportedFile(
+            f"this {title} export has version {str(version)[:12]!r}; desktop-2fa reads "
+            f"version {expected}"
+        )

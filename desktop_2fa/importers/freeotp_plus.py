@@ -108,7 +108,7 @@ class FreeOtpPlusImporter:
     name = "freeotp-plus"
     title = TITLE
     description = "FreeOTP+ export (.json)"
-    where = "FreeOTP+: ⋮ → Export → Export JSON format (freeotp-backup.json)"
+    where = "⋮ → Export → Export JSON format (freeotp-backup.json)"
 
     def sniff(self, data: bytes, filename: str) -> bool:
         doc = sniff_json(data)

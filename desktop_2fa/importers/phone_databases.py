@@ -110,7 +110,7 @@ class GoogleDatabaseImporter:
     title = GOOGLE
     description = "Google Authenticator's internal database (the 'databases' file, rooted phone)"
     where = (
-        "Google Authenticator (older versions): /data/data/"
+        "older app versions: /data/data/"
         "com.google.android.apps.authenticator2/databases/databases on a rooted phone; "
         "newer versions: use 'Transfer accounts' QR codes"
     )
@@ -129,7 +129,7 @@ class MicrosoftDatabaseImporter:
     title = MICROSOFT
     description = "Microsoft Authenticator's internal database (PhoneFactor, rooted phone)"
     where = (
-        "Microsoft Authenticator: /data/data/com.azure.authenticator/databases/PhoneFactor on a "
+        "/data/data/com.azure.authenticator/databases/PhoneFactor on a "
         "rooted phone (its cloud backup cannot be read outside the app)"
     )
 

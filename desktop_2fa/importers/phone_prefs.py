@@ -99,7 +99,7 @@ class BattleNetImporter:
     title = BATTLENET
     description = "Battle.net Authenticator's preferences file (rooted phone)"
     where = (
-        "Battle.net: /data/data/com.blizzard.messenger/shared_prefs/"
+        "/data/data/com.blizzard.messenger/shared_prefs/"
         "com.blizzard.messenger.authenticator_preferences.xml on a rooted phone"
     )
 
@@ -145,7 +145,7 @@ class DuoImporter:
     title = DUO
     description = "Duo Mobile's accounts.json (third-party accounts, rooted phone)"
     where = (
-        "Duo Mobile: /data/data/com.duosecurity.duomobile/files/duokit/accounts.json on a "
+        "/data/data/com.duosecurity.duomobile/files/duokit/accounts.json on a "
         "rooted phone (Duo's encrypted restore backups are not documented)"
     )
 
@@ -245,7 +245,7 @@ class TotpAuthenticatorImporter:
     title = TOTP_AUTH
     description = "TOTP Authenticator backup (encrypted; its default password is tried too)"
     where = (
-        "TOTP Authenticator: Settings → Backup → Backup to file (.encrypt); or "
+        "Settings → Backup → Backup to file (.encrypt); or "
         "shared_prefs/TOTP_Authenticator_Preferences.xml from a rooted phone"
     )
 

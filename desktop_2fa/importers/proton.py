@@ -50,6 +50,7 @@ from desktop_2fa.importers.fields import (
     load_json,
     require_list,
     require_object,
+    require_version,
     sniff_json,
     spec_from_uri,
     steam_uri_spec,
@@ -123,20 +124,11 @@ class ProtonEncrypted(EncryptedState):
         return _plain(require_object(load_json(plain, TITLE), TITLE, "the decrypted contents"))
 
 
-def _check_version(doc: JsonObject) -> None:
-    version = doc.get("version")
-    if version != EXPORT_VERSION:
-        raise UnsupportedFile(
-            f"this Proton Authenticator export has version {str(version)[:12]!r}; desktop-2fa "
-            f"reads version {EXPORT_VERSION}"
-        )
-
-
 class ProtonAuthenticatorImporter:
     name = "proton-authenticator"
     title = TITLE
     description = "Proton Authenticator export (.json, plain or password-protected)"
-    where = "Proton Authenticator: Settings → Export (with or without a password)"
+    where = "Settings → Export (with or without a password)"
 
     def sniff(self, data: bytes, filename: str) -> bool:
         doc = sniff_json(data)
@@ -152,7 +144,7 @@ class ProtonAuthenticatorImporter:
 
     def read(self, data: bytes) -> ImportState:
         doc = require_object(load_json(data, TITLE), TITLE)
-        _check_version(doc)
+        require_version(doc, TITLE, EXPORT_VERSION)
         if "entries" not in doc and "salt" in doc:
             salt = file_base64(doc.get("salt"), TITLE, "the salt")
             if len(salt) != SALT_BYTES:
@@ -278,7 +270,7 @@ class ProtonPassImporter:
     name = "proton-pass"
     title = PP_TITLE
     description = "Proton Pass export (.zip or data.json, unencrypted): logins with a TOTP"
-    where = "Proton Pass: Settings → Export → Proton Pass (.zip), without PGP encryption"
+    where = "Settings → Export → Proton Pass (.zip), without PGP encryption"
 
     def sniff(self, data: bytes, filename: str) -> bool:
         if data.startswith(b"PK\x03\x04"):

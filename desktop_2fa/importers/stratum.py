@@ -208,7 +208,7 @@ class StratumImporter:
         "authenticator.db3"
     )
     where = (
-        "Authenticator Pro / Stratum: Menu → Backup → Backup to file (with or without a "
+        "Menu → Backup → Backup to file (with or without a "
         "password); the database is /data/data/<app>/files/authenticator.db3 on a rooted phone"
     )
 

@@ -148,7 +148,7 @@ class TwoFasImporter:
     name = "2fas"
     title = TITLE
     description = "2FAS Authenticator backup (.2fas, plain or encrypted)"
-    where = "2FAS: Settings → 2FAS Backup → Export to file (.2fas, optionally with a password)"
+    where = "Settings → 2FAS Backup → Export to file (.2fas, optionally with a password)"
 
     def sniff(self, data: bytes, filename: str) -> bool:
         doc = sniff_json(data)

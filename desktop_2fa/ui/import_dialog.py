@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -79,6 +80,10 @@ class ImportDialog(QDialog):
         formats.setWordWrap(True)
         formats.setTextFormat(Qt.TextFormat.PlainText)
         formats.setAccessibleName("Where each app puts its export")
+        formats_area = QScrollArea()
+        formats_area.setWidget(formats)
+        formats_area.setWidgetResizable(True)
+        formats_area.setMaximumHeight(140)
         self.files_label = QLabel()
         self.files_label.setAccessibleName("Files")
         self.files_label.setWordWrap(True)
@@ -127,7 +132,7 @@ class ImportDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(formats)
+        layout.addWidget(formats_area)
         layout.addLayout(top)
         layout.addWidget(self.password_row)
         layout.addWidget(self.entries, 1)
