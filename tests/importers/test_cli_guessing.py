@@ -22,4 +22,3 @@ def test_import_guesses_the_format(
     assert code == 0, err
     assert out.splitlines()[0].startswith(f"Imported {held}, skipped 0 duplicates, ")
     assert len(vault_accounts(vault)) == held
-
