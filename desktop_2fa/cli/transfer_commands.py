@@ -31,7 +31,28 @@ IMPORT_PASSWORD_ENV = "DESKTOP_2FA_IMPORT_PASSWORD"  # noqa: S105 - a variable n
 EXPORT_PASSWORD_ENV = "DESKTOP_2FA_EXPORT_PASSWORD"  # noqa: S105
 # Listed here so that building the parser loads no importer; a test keeps these
 # equal to the registries.
-IMPORT_FORMATS = ("aegis", "2fas", "andotp", "bitwarden", "freeotp-plus", "otpauth", "qr-image")
+IMPORT_FORMATS = (
+    "aegis", "2fas", "andotp", "bitwarden", "freeotp-plus", "ente", "proton-authenticator",
+    "proton-pass", "authenticator-pro", "freeotp", "steam", "authy", "google-authenticator-db",
+    "microsoft-authenticator-db", "battlenet", "duo", "totp-authenticator", "otpauth", "qr-image",
+)  # fmt: skip
+# `import --help` says what is not read and why; a test keeps it equal to
+# importers.left_out (literal here for the same reason as IMPORT_FORMATS).
+IMPORT_NOT_SUPPORTED = (
+    "Authy cloud backups and Authy Desktop: Authy has no export and the format of its backups"
+    " is not public; use the token files from a rooted phone; Microsoft Authenticator cloud "
+    "backup: it is encrypted by Microsoft's service and not documented; use the PhoneFactor "
+    "database from a rooted phone; Duo Mobile restore backups: they are encrypted with keys "
+    "held by Duo and not documented; use duokit/accounts.json from a rooted phone; LastPass "
+    "Authenticator: its export is not publicly documented; move the accounts one by one with "
+    "their QR codes; Bitwarden 'account restricted' export: it opens only with the Bitwarden "
+    "account's key; export again as 'Password protected'; Proton Pass PGP-encrypted export: "
+    "desktop-2fa carries no OpenPGP; export again without encryption; Steam Desktop "
+    "Authenticator encrypted .maFile: its key material is in manifest.json; remove SDA's "
+    "encryption first; Authenticator Plus: its database is SQLCipher-encrypted; export from "
+    "the app to Authenticator Pro or a plain format first; Yandex Key and mOTP entries: they "
+    "use other algorithms than TOTP/HOTP; they are listed as not imported."
+)
 EXPORT_FORMATS = ("aegis", "otpauth", "qr-png", "qr-svg", "google-qr")
 PASSWORD_ATTEMPTS = 3
 
@@ -289,6 +310,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def register(add: AddCommand) -> None:
     """Add `import`, `scan` and `export` through main.py's `add(name, handler, help)`."""
     p = add("import", cmd_import, "import accounts from another authenticator's export")
+    p.epilog = f"Not supported: {IMPORT_NOT_SUPPORTED}"
     p.add_argument("files", nargs="+", metavar="FILE",
                    help="export files (give all QR images of a Google export at once)")  # fmt: skip
     p.add_argument("--format", type=_import_format, metavar="NAME",

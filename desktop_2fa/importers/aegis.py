@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from desktop_2fa.core.params import Algorithm, OtpKind
+from desktop_2fa.importers import ciphers, kdf
 from desktop_2fa.importers.base import EncryptedState, ImportedAccount, ImportResult, ImportState
 from desktop_2fa.importers.errors import CorruptFile, UnsupportedFile, WrongPassword
 from desktop_2fa.importers.fields import (
@@ -44,7 +45,6 @@ TITLE = "Aegis"
 FILE_VERSION = 1
 MAX_DB_VERSION = 3
 PASSWORD_SLOT = 1
-MAX_SCRYPT_MEMORY = 256 * 2**20  # Aegis uses N=2^15, r=8: 32 MiB; refuse absurd headers
 _KINDS = {"totp": OtpKind.TOTP, "hotp": OtpKind.HOTP, "steam": OtpKind.STEAM}
 _UNSUPPORTED_KINDS = {"yandex": "Yandex codes are not supported", "motp": "mOTP is not supported"}
 
@@ -58,6 +58,10 @@ class PasswordSlot:
     n: int
     r: int
     p: int
+
+    @property
+    def scrypt(self) -> kdf.Scrypt:
+        return kdf.Scrypt(n=self.n, r=self.r, p=self.p, salt=self.salt)
 
 
 def _hex(value: object, what: str, size: int | None = None) -> bytes:
@@ -96,13 +100,7 @@ def _password_slot(raw: JsonObject) -> PasswordSlot:
         r=_number(raw, "r"),
         p=_number(raw, "p"),
     )
-    power_of_two = slot.n > 1 and slot.n & (slot.n - 1) == 0
-    if not power_of_two or not 1 <= slot.r <= 64 or not 1 <= slot.p <= 16:
-        raise CorruptFile(TITLE, "the slot's scrypt parameters are invalid")
-    if 128 * slot.n * slot.r * slot.p > MAX_SCRYPT_MEMORY:
-        raise UnsupportedFile(
-            "this Aegis file asks for more scrypt memory than desktop-2fa allows (256 MiB)"
-        )
+    kdf.check(TITLE, slot.scrypt)  # before any derivation: absurd costs are refused here
     return slot
 
 
@@ -115,28 +113,18 @@ class AegisEncrypted(EncryptedState):
     ciphertext: bytes
 
     def _master_key(self, password: str) -> bytes:
-        from cryptography.exceptions import InvalidTag
-        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-        from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-
         for slot in self.slots:
-            kdf = Scrypt(salt=slot.salt, length=32, n=slot.n, r=slot.r, p=slot.p)
-            key = kdf.derive(password.encode("utf-8"))
-            try:
-                return AESGCM(key).decrypt(slot.nonce, slot.key + slot.tag, None)
-            except InvalidTag:
-                continue
+            key = kdf.derive(TITLE, slot.scrypt, password)
+            master = ciphers.aes_gcm_open(key, slot.nonce, slot.key + slot.tag)
+            if master is not None:
+                return master
         raise WrongPassword(TITLE)
 
     def decrypt(self, password: str) -> ImportState:
-        from cryptography.exceptions import InvalidTag
-        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
         master = self._master_key(password)
-        try:
-            plain = AESGCM(master).decrypt(self.nonce, self.ciphertext + self.tag, None)
-        except InvalidTag:
-            raise CorruptFile(TITLE, "the password is right but the contents are damaged") from None
+        plain = ciphers.aes_gcm_open(master, self.nonce, self.ciphertext + self.tag)
+        if plain is None:
+            raise CorruptFile(TITLE, "the password is right but the contents are damaged")
         return AegisPlain(load_json(plain, TITLE))
 
 
@@ -204,11 +192,13 @@ def _read_encrypted(header: JsonObject, db: str) -> AegisEncrypted:
     slots_raw = header.get("slots")
     if not isinstance(slots_raw, list):
         raise CorruptFile(TITLE, "the header has no key slots")
-    slots = tuple(
-        _password_slot(s)
-        for s in slots_raw
-        if isinstance(s, dict) and s.get("type") == PASSWORD_SLOT
-    )
+    raw_password_slots = [
+        s for s in slots_raw if isinstance(s, dict) and s.get("type") == PASSWORD_SLOT
+    ]
+    # Each slot costs one scrypt run: a file with more slots than Aegis writes is refused
+    # before any of them is tried (issue 9: 60 slots took 44 s).
+    kdf.check_slots(TITLE, len(raw_password_slots))
+    slots = tuple(_password_slot(s) for s in raw_password_slots)
     if not slots:
         raise UnsupportedFile(
             "this Aegis file can only be opened with biometrics; export it again with a password"
@@ -225,6 +215,7 @@ class AegisImporter:
     name = "aegis"
     title = TITLE
     description = "Aegis Authenticator export (.json, plain or encrypted)"
+    where = "Settings → Import & Export → Export (aegis-export-*.json or aegis-backup-*.json)"
 
     def sniff(self, data: bytes, filename: str) -> bool:
         doc = sniff_json(data)

@@ -115,6 +115,10 @@ class Importer(Protocol):
     def description(self) -> str:
         """One line for help texts and the import dialog."""
 
+    @property
+    def where(self) -> str:
+        """One line for the import dialog: where that app puts its export, and how to make it."""
+
     def sniff(self, data: bytes, filename: str) -> bool:
         """Cheap check used by `guess_format`: does this look like our format?"""
 

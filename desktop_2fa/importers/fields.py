@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
+from urllib.parse import quote, urlsplit, urlunsplit
 
+from desktop_2fa.core import uri as otpauth
 from desktop_2fa.core.account import AccountSpec
 from desktop_2fa.core.base32 import decode_secret
-from desktop_2fa.core.errors import InvalidParams
+from desktop_2fa.core.errors import InvalidParams, InvalidUri
 from desktop_2fa.core.params import STEAM_DIGITS, Algorithm, OtpKind, OtpParams
 from desktop_2fa.importers.base import EntryError, ImportedAccount, ImportResult
 from desktop_2fa.importers.errors import CorruptFile, TruncatedFile
@@ -62,6 +64,8 @@ def load_json(data: bytes, title: str) -> object:
         raise CorruptFile(title, f"broken JSON at line {e.lineno}, column {e.colno}") from e
     except RecursionError as e:
         raise CorruptFile(title, "the JSON is nested too deeply") from e
+    except ValueError as e:  # a number of thousands of digits (int_max_str_digits)
+        raise CorruptFile(title, "the JSON holds a number too long to read") from e
 
 
 def require_object(value: object, title: str, what: str = "the file") -> JsonObject:
@@ -201,3 +205,86 @@ def as_object(item: object) -> JsonObject:
     if not isinstance(item, dict):
         raise EntryProblem("it is not a JSON object")
     return item
+
+
+def spec_from_uri(value: str, site: str = "", username: str = "") -> AccountSpec:
+    """An otpauth:// URI read by the one URI parser (`core.uri`); problems become `EntryProblem`.
+
+    Password managers (Bitwarden, Proton Pass) keep URIs such as
+    "otpauth://totp/?secret=..." whose item names the account: `site` and
+    `username` then stand in for the label's issuer and name.
+    """
+    try:
+        spec = otpauth.parse(value.strip())
+    except InvalidUri as e:
+        if e.part != "label" or not (site.strip() or username.strip()):
+            raise EntryProblem(str(e)) from e
+        parts = urlsplit(value.strip())
+        label = ":".join(quote(t.strip(), safe="") for t in (site, username) if t.strip())
+        try:
+            spec = otpauth.parse(
+                urlunsplit((parts.scheme, parts.netloc, "/" + label, parts.query, ""))
+            )
+        except InvalidUri as e2:
+            raise EntryProblem(str(e2)) from e2
+    issuer, name = spec.issuer or site.strip(), spec.name or username.strip()
+    return AccountSpec(issuer=issuer, name=name, params=spec.params)
+
+
+STEAM_URI_PREFIX = "steam://"
+
+
+def steam_uri_spec(value: str, issuer: str, name: str) -> AccountSpec:
+    """`steam://SECRET` (Bitwarden, Proton): a base32 Steam Guard secret, no label."""
+    return build_spec(
+        issuer=issuer, name=name, kind=OtpKind.STEAM, secret=value.strip()[len(STEAM_URI_PREFIX) :]
+    )
+
+
+def entry_base64(value: str, what: str = "secret") -> bytes:
+    """Standard or URL-safe base64 inside an entry (Steam's shared_secret...)."""
+    import base64
+    import binascii
+
+    cleaned = value.strip()
+    try:
+        return base64.b64decode(
+            cleaned + "=" * (-len(cleaned) % 4),
+            altchars=b"-_" if ("-" in cleaned or "_" in cleaned) else None,
+            validate=True,
+        )
+    except (binascii.Error, ValueError):
+        raise EntryProblem(f"{what} is not valid base64") from None
+
+
+def file_base64(value: object, title: str, what: str) -> bytes:
+    """Base64 that the whole file depends on (salt, nonce, ciphertext): `CorruptFile` if bad."""
+    import base64
+    import binascii
+
+    if not isinstance(value, str) or not value:
+        raise CorruptFile(title, f"{what} is missing")
+    try:
+        return base64.b64decode(value.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raise CorruptFile(title, f"{what} is not valid base64") from None
+
+
+def file_number(obj: JsonObject, key: str, title: str, what: str) -> int:
+    """A whole number the file depends on (a KDF parameter): `CorruptFile` if missing."""
+    value = obj.get(key)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise CorruptFile(title, f"{what} is missing or not a whole number")
+    return value
+
+
+def require_version(doc: JsonObject, title: str, expected: int) -> None:
+    """The export's `version` is the one we read, or the file is refused naming both."""
+    from desktop_2fa.importers.errors import UnsupportedFile
+
+    version = doc.get("version")
+    if version != expected or isinstance(version, bool):
+        raise UnsupportedFile(
+            f"this {title} export has version {str(version)[:12]!r}; desktop-2fa reads "
+            f"version {expected}"
+        )

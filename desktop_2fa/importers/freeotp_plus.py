@@ -54,7 +54,8 @@ def _issuer(token: JsonObject) -> str:
     return ""
 
 
-def _token(raw: object) -> ImportedAccount:
+def token_account(raw: object) -> ImportedAccount:
+    """One token as FreeOTP (Token.java) and FreeOTP+ write it; secret as signed bytes."""
     token = as_object(raw)
     type_name = text(token, "type", "TOTP").upper()
     kind = _KINDS.get(type_name)
@@ -88,7 +89,7 @@ def _token_id(token: object) -> str:
     return f"{issuer}:{label}" if issuer else label
 
 
-def _label(number: int, raw: object) -> str:
+def token_label(number: int, raw: object) -> str:
     if not isinstance(raw, dict):
         return entry_label(number)
     issuer = next((raw[k] for k in ("issuerAlt", "issuerExt", "issuerInt") if raw.get(k)), None)
@@ -100,13 +101,14 @@ class FreeOtpPlusPlain(ImportState):
     tokens: tuple[object, ...]
 
     def convert(self) -> ImportResult:
-        return convert_entries(self.tokens, _token, _label)
+        return convert_entries(self.tokens, token_account, token_label)
 
 
 class FreeOtpPlusImporter:
     name = "freeotp-plus"
     title = TITLE
     description = "FreeOTP+ export (.json)"
+    where = "⋮ → Export → Export JSON format (freeotp-backup.json)"
 
     def sniff(self, data: bytes, filename: str) -> bool:
         doc = sniff_json(data)

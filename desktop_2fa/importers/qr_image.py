@@ -32,6 +32,9 @@ class QrImageImporter:
     name = "qr-image"
     title = "QR code image"
     description = "QR code images: Google Authenticator export codes or otpauth:// codes"
+    where = (
+        "Google Authenticator app: ⋮ → Transfer accounts → Export accounts; screenshot each QR code"
+    )
 
     def sniff(self, data: bytes, filename: str) -> bool:
         return is_image(data)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from desktop_2fa.core.params import OtpKind
+from desktop_2fa.importers import ciphers, kdf
 from desktop_2fa.importers.base import EncryptedState, ImportedAccount, ImportResult, ImportState
 from desktop_2fa.importers.errors import CorruptFile, WrongPassword
 from desktop_2fa.importers.fields import (
@@ -66,21 +67,11 @@ class Sealed:
 
 
 def _key(password: str, salt: bytes) -> bytes:
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
-
-    kdf = PBKDF2HMAC(hashes.SHA256(), length=32, salt=salt, iterations=PBKDF2_ITERATIONS)
-    return kdf.derive(password.encode("utf-8"))
+    return kdf.derive(TITLE, kdf.Pbkdf2(kdf.Hash.SHA256, PBKDF2_ITERATIONS, salt), password)
 
 
 def _open(key: bytes, sealed: Sealed) -> bytes | None:
-    from cryptography.exceptions import InvalidTag
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    try:
-        return AESGCM(key).decrypt(sealed.iv, sealed.ciphertext, None)
-    except (InvalidTag, ValueError):
-        return None
+    return ciphers.aes_gcm_open(key, sealed.iv, sealed.ciphertext)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +148,7 @@ class TwoFasImporter:
     name = "2fas"
     title = TITLE
     description = "2FAS Authenticator backup (.2fas, plain or encrypted)"
+    where = "Settings → 2FAS Backup → Export to file (.2fas, optionally with a password)"
 
     def sniff(self, data: bytes, filename: str) -> bool:
         doc = sniff_json(data)

@@ -91,6 +91,7 @@ class OtpauthListImporter:
     name = "otpauth"
     title = "otpauth:// list"
     description = "text file of otpauth:// URIs, one per line (# comments allowed)"
+    where = "any app that lists otpauth:// URIs (Authenticator Pro, WinAuth, Ente plain text...)"
 
     def sniff(self, data: bytes, filename: str) -> bool:
         lines = _lines(data[:65536])

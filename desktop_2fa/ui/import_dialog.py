@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -73,6 +74,16 @@ class ImportDialog(QDialog):
         )
         intro.setWordWrap(True)
         intro.setAccessibleName("Import help")
+        # Per format, where that app puts its export; then what is not read and why.
+        where = "\n".join(f"• {i.title}: {i.where}" for i in registry.IMPORTERS)
+        formats = QLabel(f"{where}\n\nNot supported: {registry.left_out_text()}")
+        formats.setWordWrap(True)
+        formats.setTextFormat(Qt.TextFormat.PlainText)
+        formats.setAccessibleName("Where each app puts its export")
+        formats_area = QScrollArea()
+        formats_area.setWidget(formats)
+        formats_area.setWidgetResizable(True)
+        formats_area.setMaximumHeight(140)
         self.files_label = QLabel()
         self.files_label.setAccessibleName("Files")
         self.files_label.setWordWrap(True)
@@ -121,6 +132,7 @@ class ImportDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addWidget(formats_area)
         layout.addLayout(top)
         layout.addWidget(self.password_row)
         layout.addWidget(self.entries, 1)

@@ -69,3 +69,27 @@ def google_can_hold(a: Canonical) -> bool:
 def bitwarden_can_hold(a: Canonical) -> bool:
     """Bitwarden generates TOTP and Steam codes only; it has no HOTP."""
     return a.kind != "hotp"
+
+
+def totp_or_steam(a: Canonical) -> bool:
+    """Proton Authenticator has TOTP and Steam entries, no HOTP."""
+    return a.kind != "hotp"
+
+
+def totp_only(a: Canonical) -> bool:
+    """Proton Pass logins carry TOTP URIs only."""
+    return a.kind == "totp"
+
+
+def steam_only(a: Canonical) -> bool:
+    return a.kind == "steam"
+
+
+def sha1_30s_6(a: Canonical) -> bool:
+    """Apps with fixed SHA-1, 6 digits and 30 s (Google's database holds HOTP too)."""
+    return a.kind in ("totp", "hotp") and (a.algorithm, a.digits, a.period) == ("SHA1", 6, 30)
+
+
+def sha1_totp_30s_6(a: Canonical) -> bool:
+    """Microsoft's TOTP accounts, Authy, TOTP Authenticator: plain 30-second TOTP."""
+    return sha1_30s_6(a) and a.kind == "totp"

@@ -33,6 +33,7 @@ def _one_error_line(err: str) -> str:
 
 def test_the_format_lists_match_the_registries() -> None:
     assert import_registry.names() == transfer_commands.IMPORT_FORMATS
+    assert import_registry.left_out_text() == transfer_commands.IMPORT_NOT_SUPPORTED
     assert export_registry.names() == transfer_commands.EXPORT_FORMATS
 
 

@@ -18,7 +18,19 @@ from tests.importers.support import FIXTURES
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 JSON_FIXTURES = ["aegis_plain.json", "2fas_plain.2fas", "andotp.json", "bitwarden.json",
-                 "bitwarden_authenticator.json", "freeotp_plus.json"]  # fmt: skip
+                 "bitwarden_authenticator.json", "freeotp_plus.json", "proton_authenticator.json",
+                 "proton_authenticator_encrypted.json", "authenticator_pro.json",
+                 "steam_new.maFile", "duo_accounts.json"]  # fmt: skip
+# Every other fixture, bytes flipped or cut; Ente's encrypted one is left out because its
+# real cost (Argon2id, 256 MiB x 16) would make each example take seconds.
+BYTE_FIXTURES = ["ente_plain.txt", "proton_pass.zip", "authenticator_pro.db3",
+                 "authenticator_pro_encrypted.authpro", "authenticator_pro_legacy.authpro",
+                 "otp_accounts_2024-05-01.json.aes", "otp_accounts_old.json.aes",
+                 "freeotp_tokens.xml", "freeotp2_externalBackup.xml", "bitwarden.csv",
+                 "authy_tokens.xml", "authy_tokens_encrypted.xml", "google_authenticator.db",
+                 "microsoft_authenticator.db", "battlenet_authenticator_preferences.xml",
+                 "totp_authenticator_backup.encrypt"]  # fmt: skip
+FEW = settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
@@ -85,3 +97,18 @@ def test_fixtures_with_one_value_replaced(name: str, data: st.DataObject) -> Non
 def test_guess_format_raises_only_unknown_format(data: bytes, name: str) -> None:
     with contextlib.suppress(UnknownFormat):
         registry.guess_format(data, name)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", BYTE_FIXTURES)
+@FEW
+@given(data=st.data())
+def test_fixtures_with_bytes_flipped_or_cut(name: str, data: st.DataObject) -> None:
+    raw = bytearray((FIXTURES / name).read_bytes())
+    importer = registry.guess_format(bytes(raw), name)
+    if data.draw(st.booleans()):
+        del raw[data.draw(st.integers(0, len(raw) - 1)) :]
+    else:
+        for _ in range(data.draw(st.integers(1, 8))):
+            raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
+    _run(importer, bytes(raw))

@@ -10,7 +10,8 @@ again rewrites identical files (except for segno/PNG library changes).
 
 Accounts a format cannot hold are left out of its file (tests expect that):
 Google has no period field and no Steam; Bitwarden has no HOTP; Bitwarden
-Authenticator's `steam://` value carries no account name.
+Authenticator's `steam://` value carries no account name. The newer formats'
+writers live in writers_exports.py and writers_phone.py.
 """
 
 from __future__ import annotations
@@ -446,6 +447,9 @@ def write_google() -> None:
 
 
 def main() -> None:
+    from tests.data.importers import writers_exports as ex
+    from tests.data.importers import writers_phone as ph
+
     write_aegis()
     write_twofas()
     write_andotp()
@@ -454,6 +458,19 @@ def main() -> None:
     write_freeotp_plus()
     write_otpauth_list()
     write_google()
+    ex.write_ente(rand_bytes)
+    ex.write_proton(rand_bytes)
+    ex.write_stratum(rand_bytes)
+    ex.write_andotp_encrypted(rand_bytes)
+    ex.write_bitwarden_more(rand_bytes)
+    ex.write_steam(rand_bytes)
+    ph.write_freeotp_v1()
+    ph.write_freeotp_v2(rand_bytes)
+    ph.write_authy()
+    ph.write_databases()
+    ph.write_battlenet()
+    ph.write_duo()
+    ph.write_totp_authenticator()
 
 
 if __name__ == "__main__":
