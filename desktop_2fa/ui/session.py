@@ -144,15 +144,11 @@ class VaultSession(QObject):
 
     def update_with(self, edit: Callable[[VaultData], tuple[VaultData, T]]) -> T:
         """Like `update`, for edits that also return something (the new account...)."""
-        extra: list[T] = []
-
-        def run(data: VaultData) -> VaultData:
-            new, value = edit(data)
-            extra.append(value)
-            return new
-
-        self.update(run)
-        return extra[0]
+        if self._vault is None:
+            raise RuntimeError("the vault is locked")
+        value = self._vault.apply_with(edit)
+        self.changed.emit()
+        return value
 
     def worker_vault(self) -> WorkerVault:
         """The vault for the enrollment flow and round trip running in workers."""

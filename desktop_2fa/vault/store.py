@@ -336,10 +336,13 @@ class OpenVault:
         in between, the vault still opens with the old password only, and the
         next unlock rewraps the kept versions back (`_repair_kept_versions`).
         """
+        self._require_unlocked()
+        # Argon2id (half a second) before taking the lock: the app's UI thread
+        # may save meanwhile. The master key never changes, so the slot holds.
+        kdf = self._kdf.with_new_salt()
+        slots = payload.password_slot(new_password, kdf, self._master)
         with self._lock:
-            self._require_unlocked()
-            kdf = self._kdf.with_new_salt()
-            slots = payload.password_slot(new_password, kdf, self._master)
+            self._require_unlocked()  # locked meanwhile: the slot may hold zeros
             with write_lock(self._real()):
                 self._refresh()
                 remove_stale_temps(self._real())

@@ -20,13 +20,14 @@ current file becomes a kept version too.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from desktop_2fa.vault import crypto, envelope, payload
 from desktop_2fa.vault.durable import list_backups
-from desktop_2fa.vault.errors import VaultError, WrongPassword
+from desktop_2fa.vault.errors import VaultError
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,24 +84,28 @@ def _envelope(path: Path) -> envelope.Envelope | None:
         return None  # unreadable: not offered for restoring
 
 
-def _newest_first(found: list[KeptVersion]) -> list[KeptVersion]:
-    return sorted(found, key=lambda v: v.saved_at, reverse=True)
-
-
-def kept_versions(vault_path: Path, master: bytes) -> list[KeptVersion]:
-    """The versions of this vault that open with its master key, newest first."""
+def _opened(
+    vault_path: Path, key_for: Callable[[envelope.Envelope], bytes]
+) -> list[UnlockedVersion]:
+    """Every kept version `key_for` finds the master key of, newest first."""
     found = []
     for path in list_backups(vault_path):
         env = _envelope(path)
         if env is None:
             continue
         try:
+            master = key_for(env)
             version = _describe(path, master, env)
-        except VaultError:
+        except VaultError:  # WrongPassword too: not opened, not offered
             continue
         if version is not None:
-            found.append(version)
-    return _newest_first(found)
+            found.append(UnlockedVersion(version, master, env))
+    return sorted(found, key=lambda u: u.version.saved_at, reverse=True)
+
+
+def kept_versions(vault_path: Path, master: bytes) -> list[KeptVersion]:
+    """The versions of this vault that open with its master key, newest first."""
+    return [u.version for u in _opened(vault_path, lambda _env: master)]
 
 
 def unlock_kept_versions(vault_path: Path, password: str) -> list[UnlockedVersion]:
@@ -111,22 +116,14 @@ def unlock_kept_versions(vault_path: Path, password: str) -> list[UnlockedVersio
     was interrupted).
     """
     keys: dict[crypto.KdfParams, bytes] = {}
-    found = []
-    for path in list_backups(vault_path):
-        env = _envelope(path)
-        if env is None:
-            continue
-        try:
-            kek = keys.get(env.kdf)
-            if kek is None:
-                kek = keys[env.kdf] = crypto.derive_key(password, env.kdf)
-            master = payload.unwrap(password, env, kek)
-            version = _describe(path, master, env)
-        except (WrongPassword, VaultError):
-            continue
-        if version is not None:
-            found.append(UnlockedVersion(version, master, env))
-    return sorted(found, key=lambda u: u.version.saved_at, reverse=True)
+
+    def key_for(env: envelope.Envelope) -> bytes:
+        kek = keys.get(env.kdf)
+        if kek is None:
+            kek = keys[env.kdf] = crypto.derive_key(password, env.kdf)
+        return payload.unwrap(password, env, kek)
+
+    return _opened(vault_path, key_for)
 
 
 def newest(versions: list[KeptVersion]) -> KeptVersion | None:

@@ -8,17 +8,15 @@ program in a fresh process and checks its peak memory (no timing asserted).
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 
 import pytest
 import segno
 
 from desktop_2fa.core import migration
-from desktop_2fa.vault.envelope import canonical
 from desktop_2fa.vault.store import VaultFile
 from tests.cli.processes import Finished, run_measured
+from tests.vault.handmade import with_kdf
 
 PEAK_MIB = 300
 LINE = 300
@@ -84,14 +82,6 @@ def test_a_real_but_incomplete_export_still_names_its_missing_parts() -> None:
     assert len(info.value.missing) == 11
 
 
-def _rewrite_header(vault_path: Path, **kdf: int) -> None:
-    body = json.loads(vault_path.read_bytes())
-    body.pop("checksum")
-    body["kdf"].update(kdf)
-    body["checksum"] = hashlib.sha256(canonical(body)).hexdigest()
-    vault_path.write_bytes(canonical(body) + b"\n")
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("kdf", "named"),
@@ -106,7 +96,7 @@ def _rewrite_header(vault_path: Path, **kdf: int) -> None:
 def test_a_header_asking_for_too_much_argon2id_is_refused_before_deriving(
     env: dict[str, str], vault_path: Path, kdf: dict[str, int], named: str
 ) -> None:
-    _rewrite_header(vault_path, **kdf)
+    with_kdf(vault_path, **kdf)
     before = vault_path.read_bytes()
     for command in ("list", "code"):
         done = run_measured(command, env=env)

@@ -18,6 +18,7 @@ from desktop_2fa.vault.crypto import KdfParams
 from desktop_2fa.vault.durable import list_backups
 from desktop_2fa.vault.store import VaultFile
 from tests.cli.processes import run_measured
+from tests.vault.handmade import with_kdf
 
 TOTP = "otpauth://totp/Site:me?secret=JBSWY3DPEHPK3PXP"
 HOTP = "otpauth://hotp/Bank:me?secret=GEZDGNBVGY3TQOJQ&counter=5"
@@ -120,3 +121,14 @@ def test_a_damaged_vault_lists_and_restores_from_the_kept_versions(
     assert restored.returncode == 0, restored.stderr
     # The damaged file held generation 4; the newest kept version is generation 3.
     assert len(VaultFile(vault_path).unlock("pw").data.accounts) == 2
+
+
+def test_a_vault_with_a_forged_costly_header_restores_from_the_kept_versions(
+    env: dict[str, str], vault_path: Path
+) -> None:
+    with_kdf(vault_path, memory_kib=4 * 1024 * 1024, time_cost=64)
+    listing = run_measured("restore", env=env)
+    assert listing.returncode == 0, listing.stderr
+    assert "its header asks Argon2id for memory 4096 MiB" in listing.stdout
+    assert run_measured("restore", "1", env=env).returncode == 0
+    assert run_measured("code", env=env).returncode == 0

@@ -7,7 +7,6 @@ head start; a looser ceiling let a hostile header start a 4 GiB derivation.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,8 +16,8 @@ import pytest
 from desktop_2fa.cli import context, unlock_ahead
 from desktop_2fa.vault import argon2id
 from desktop_2fa.vault.crypto import KdfParams
-from desktop_2fa.vault.envelope import canonical
 from desktop_2fa.vault.store import VaultFile
+from tests.vault.handmade import with_kdf
 
 
 def _settle() -> None:
@@ -46,14 +45,6 @@ def test_the_password_file_is_read_by_the_same_rule(
     assert job.inputs[0] == context.read_password_file(str(file)).encode() == b"pw"
 
 
-def _with_kdf(vault_path: Path, **kdf: int) -> None:
-    body = json.loads(vault_path.read_bytes())
-    body.pop("checksum")
-    body["kdf"].update(kdf)
-    body["checksum"] = hashlib.sha256(canonical(body)).hexdigest()
-    vault_path.write_bytes(canonical(body) + b"\n")
-
-
 @pytest.mark.parametrize(
     "kdf",
     [
@@ -67,7 +58,7 @@ def test_a_header_the_unlock_refuses_gets_no_head_start(
     vault_path: Path, fast_kdf: KdfParams, monkeypatch: pytest.MonkeyPatch, kdf: dict[str, int]
 ) -> None:
     VaultFile(vault_path).create("pw", kdf=fast_kdf)
-    _with_kdf(vault_path, **kdf)
+    with_kdf(vault_path, **kdf)
     monkeypatch.setenv("DESKTOP_2FA_PASSWORD", "pw")
     unlock_ahead.start(["--vault", str(vault_path), "list"])
     assert argon2id._pending == []

@@ -27,14 +27,10 @@ from desktop_2fa.vault.errors import DuplicateAccount, VaultError
 from desktop_2fa.vault.model import VaultData
 from desktop_2fa.vault.store import VaultFile
 from tests.ui.conftest import PASSWORD
+from tests.vault.handmade import numbered_secret
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 ROUNDS = 40
-
-
-def _secret(i: int) -> str:
-    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-    return "".join(alphabet[(i >> (5 * k)) & 31] for k in range(16))
 
 
 def test_the_ui_thread_and_a_worker_saving_at_once_keep_both_changes(
@@ -49,7 +45,7 @@ def test_the_ui_thread_and_a_worker_saving_at_once_keep_both_changes(
     def worker() -> None:
         start.wait()
         for i in range(ROUNDS):
-            spec = uri.parse(f"otpauth://totp/W{i}:x?secret={_secret(i + 1)}")
+            spec = uri.parse(f"otpauth://totp/W{i}:x?secret={numbered_secret(i + 1)}")
             worker_vault.apply(lambda data, spec=spec: edits.add_account(data, spec, NOW)[0])
 
     thread = threading.Thread(target=worker)

@@ -21,15 +21,11 @@ from desktop_2fa.vault.crypto import KdfParams
 from desktop_2fa.vault.errors import VaultChangedOnDisk, WrongPassword
 from desktop_2fa.vault.model import VaultData
 from desktop_2fa.vault.store import VaultFile
+from tests.vault.handmade import numbered_secret
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 HOTP = "otpauth://hotp/Bank:me?secret=GEZDGNBVGY3TQOJQ&counter=0"
 ROUNDS = 60
-
-
-def _secret(i: int) -> str:
-    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-    return "".join(alphabet[(i >> (5 * k)) & 31] for k in range(16))
 
 
 def _hotp_vault(vault_path: Path, kdf: KdfParams) -> str:
@@ -49,7 +45,7 @@ def test_two_threads_saving_at_once_keep_both_changes(
     def worker() -> None:
         start.wait()
         for i in range(ROUNDS):
-            spec = uri.parse(f"otpauth://totp/W{i}:x?secret={_secret(i + 1)}")
+            spec = uri.parse(f"otpauth://totp/W{i}:x?secret={numbered_secret(i + 1)}")
             vault.apply(lambda data, spec=spec: edits.add_account(data, spec, NOW)[0])
 
     thread = threading.Thread(target=worker)
@@ -85,7 +81,7 @@ def test_two_processes_saving_at_once_keep_both_changes(
     vault = VaultFile(vault_path).unlock("pw")  # opened before the other program saves
     child = subprocess.Popen([sys.executable, "-c", CHILD, str(vault_path), bank, str(ROUNDS)])
     for i in range(ROUNDS):
-        spec = uri.parse(f"otpauth://totp/P{i}:x?secret={_secret(i + 1)}")
+        spec = uri.parse(f"otpauth://totp/P{i}:x?secret={numbered_secret(i + 1)}")
         vault.apply(lambda data, spec=spec: edits.add_account(data, spec, NOW)[0])
     assert child.wait(timeout=120) == 0
     final = VaultFile(vault_path).unlock("pw").data

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from desktop_2fa.vault.durable import list_backups
 from desktop_2fa.vault.errors import CorruptVault, RollbackHold
 from desktop_2fa.vault.model import VaultData
 from desktop_2fa.vault.rollback import SeenGenerations
-from desktop_2fa.vault.store import VaultFile
+from desktop_2fa.vault.store import OpenVault, VaultFile
 from desktop_2fa.vault.versions import kept_versions
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
@@ -36,6 +37,21 @@ def _add(n: int):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def seen(tmp_path: Path) -> SeenGenerations:
     return SeenGenerations(tmp_path / "state" / "generations.json")
+
+
+@pytest.fixture
+def saved(
+    vault_path: Path, fast_kdf: KdfParams, seen: SeenGenerations
+) -> Callable[[int], OpenVault]:
+    """A new vault saved `n` more times, one more account each (generation n + 1)."""
+
+    def make(n: int) -> OpenVault:
+        vault = VaultFile(vault_path, seen).create("pw", kdf=fast_kdf)
+        for i in range(n):
+            vault.apply(_add(i))
+        return vault
+
+    return make
 
 
 def test_every_save_is_one_generation_more_and_remembered(
@@ -76,11 +92,9 @@ def test_the_remembered_file_holds_no_secret(
 
 
 def test_an_old_copy_over_the_vault_is_announced_and_holds_hotp(
-    vault_path: Path, fast_kdf: KdfParams, seen: SeenGenerations
+    vault_path: Path, seen: SeenGenerations, saved: Callable[[int], OpenVault]
 ) -> None:
-    vault = VaultFile(vault_path, seen).create("pw", kdf=fast_kdf)
-    for n in range(3):
-        vault.apply(_add(n))
+    saved(3)
     oldest = list_backups(vault_path)[0]  # generation 1: the empty vault
     shutil.copy2(oldest, vault_path)
     rolled = VaultFile(vault_path, seen).unlock("pw")
@@ -95,11 +109,9 @@ def test_an_old_copy_over_the_vault_is_announced_and_holds_hotp(
 
 
 def test_restore_newest_settles_it(
-    vault_path: Path, fast_kdf: KdfParams, seen: SeenGenerations
+    vault_path: Path, seen: SeenGenerations, saved: Callable[[int], OpenVault]
 ) -> None:
-    vault = VaultFile(vault_path, seen).create("pw", kdf=fast_kdf)
-    for n in range(3):
-        vault.apply(_add(n))
+    saved(3)
     shutil.copy2(list_backups(vault_path)[0], vault_path)
     rolled = VaultFile(vault_path, seen).unlock("pw")
     assert rolled.rollback is not None and rolled.rollback.newest_kept is not None
@@ -114,11 +126,9 @@ def test_restore_newest_settles_it(
 
 
 def test_keep_this_one_settles_it(
-    vault_path: Path, fast_kdf: KdfParams, seen: SeenGenerations
+    vault_path: Path, seen: SeenGenerations, saved: Callable[[int], OpenVault]
 ) -> None:
-    vault = VaultFile(vault_path, seen).create("pw", kdf=fast_kdf)
-    for n in range(2):
-        vault.apply(_add(n))
+    saved(2)
     shutil.copy2(list_backups(vault_path)[-1], vault_path)  # generation 2, one account
     rolled = VaultFile(vault_path, seen).unlock("pw")
     assert rolled.rollback is not None
@@ -129,11 +139,9 @@ def test_keep_this_one_settles_it(
 
 
 def test_versions_list_time_generation_and_accounts(
-    vault_path: Path, fast_kdf: KdfParams, seen: SeenGenerations
+    vault_path: Path, seen: SeenGenerations, saved: Callable[[int], OpenVault]
 ) -> None:
-    vault = VaultFile(vault_path, seen).create("pw", kdf=fast_kdf)
-    for n in range(3):
-        vault.apply(_add(n))
+    vault = saved(3)
     versions = vault.kept_versions()
     assert [(v.generation, v.accounts) for v in versions] == [(3, 2), (2, 1), (1, 0)]
     assert versions[0].saved_at >= versions[1].saved_at >= versions[2].saved_at
@@ -141,11 +149,9 @@ def test_versions_list_time_generation_and_accounts(
 
 
 def test_a_damaged_vault_is_restored_with_the_password_alone(
-    vault_path: Path, fast_kdf: KdfParams, seen: SeenGenerations
+    vault_path: Path, seen: SeenGenerations, saved: Callable[[int], OpenVault]
 ) -> None:
-    vault = VaultFile(vault_path, seen).create("pw", kdf=fast_kdf)
-    for n in range(2):
-        vault.apply(_add(n))
+    saved(2)
     damaged = vault_path.read_bytes()[:100]
     vault_path.write_bytes(damaged)
     with pytest.raises(CorruptVault):

@@ -28,6 +28,7 @@ from desktop_2fa.vault.errors import (
 )
 from desktop_2fa.vault.model import VaultData
 from desktop_2fa.vault.store import VaultFile
+from tests.vault.handmade import rewrite_header, with_kdf
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 SECRET_B32 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"  # "12345678901234567890"
@@ -282,24 +283,12 @@ def test_no_secret_in_plain_text_on_disk(vault_path: Path, fast_kdf: KdfParams) 
                 assert needle not in blob, (path, needle)
 
 
-def _rewrite(vault_path: Path, change: object) -> None:
-    import hashlib
-
-    from desktop_2fa.vault.envelope import canonical
-
-    env = json.loads(vault_path.read_text())
-    env.pop("checksum")
-    change(env)  # type: ignore[operator]
-    env["checksum"] = hashlib.sha256(canonical(env)).hexdigest()
-    vault_path.write_bytes(canonical(env) + b"\n")
-
-
 def test_a_key_slot_of_an_unknown_type_is_refused_not_dropped(
     vault_path: Path, fast_kdf: KdfParams
 ) -> None:
     VaultFile(vault_path).create("pw", _with_account(VaultData()), kdf=fast_kdf)
     slot = {"type": "fido2-hmac-secret", "nonce": "AAAA", "key": "AAAA", "credential": "x"}
-    _rewrite(vault_path, lambda env: env["slots"].append(slot))
+    rewrite_header(vault_path, lambda env: env["slots"].append(slot))
     before = vault_path.read_bytes()
     with pytest.raises(UnknownKeySlot, match=r"'fido2-hmac-secret'.*update desktop-2fa"):
         VaultFile(vault_path).unlock("pw")
@@ -323,7 +312,7 @@ def test_a_costly_header_is_refused_before_any_key_derivation(
     parameter: str,
 ) -> None:
     VaultFile(vault_path).create("pw", kdf=fast_kdf)
-    _rewrite(vault_path, lambda env: env["kdf"].update(kdf))
+    with_kdf(vault_path, **kdf)
 
     def boom(*_: object) -> bytes:
         raise AssertionError("Argon2id ran for a header above the ceilings")
