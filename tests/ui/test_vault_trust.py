@@ -161,3 +161,33 @@ def test_the_apps_password_change_leaves_nothing_the_old_password_opens(
             env = envelope.decode(path.read_bytes())
             with pytest.raises(VaultError):
                 payload.unwrap(PASSWORD, env)
+
+
+def test_the_session_offers_the_rollback_choice_to_the_windows(
+    qtbot: QtBot, window, stored_vault, vault_path: Path
+) -> None:
+    """What the banner ("Restore newest" / "Keep this one") and the HOTP hold build on."""
+    import shutil
+
+    from desktop_2fa.vault.durable import list_backups
+    from desktop_2fa.vault.errors import RollbackHold
+    from tests.ui.conftest import unlock
+
+    stored_vault()
+    vault = VaultFile(vault_path).unlock(PASSWORD)
+    for _ in range(2):
+        vault.apply(lambda d: VaultData(d.accounts[::-1], d.settings))
+    shutil.copy2(list_backups(vault_path)[0], vault_path)  # an old copy comes back
+    window.unlock_page.reset()
+    unlock(qtbot, window)
+    session = window.session
+    status = session.vault.rollback
+    assert (status.opened, status.highest_seen) == (1, 3)
+    with pytest.raises(RollbackHold):
+        session.vault.check_hotp_allowed()
+    versions = session.vault.kept_versions()
+    assert [v.generation for v in versions] == [2, 1]
+    with qtbot.waitSignal(session.changed, timeout=1_000):
+        session.restore(status.newest_kept)
+    assert session.vault.rollback is None and session.vault.generation == 4
+    session.vault.check_hotp_allowed()
