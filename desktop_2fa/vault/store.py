@@ -29,13 +29,7 @@ generation, accounts), `vault.restore(version)` restores one. When the
 current file will not open at all: `VaultFile(path).kept_versions(password)`
 and `VaultFile(path).restore(unlocked_version)`.
 
-Password change (item 1), ordered so that a kill at any moment leaves a vault
-that opens with exactly one of the two passwords, and once it opens with the
-new one nothing in its folder opens with the old one: every kept version is
-rewrapped first, each durably; then the vault is replaced without keeping the
-old-password file. On unlock, kept versions whose header no longer matches
-the vault's (an interrupted change) are rewrapped to match, and temp files a
-killed writer left behind are removed.
+Password change (item 1): see `OpenVault.change_password` and `rewrap.py`.
 """
 
 from __future__ import annotations
