@@ -7,12 +7,18 @@ Run one with `python -m bench NAME` (e.g. `python -m bench vault`).
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import sys
+import tempfile
 from pathlib import Path
 
 
 def main(argv: list[str]) -> int:
+    # Throwaway vaults: their generations are remembered in a scratch folder,
+    # never in the user's state folder (vault/rollback.py).
+    scratch = tempfile.TemporaryDirectory(prefix="desktop-2fa-bench-state-")
+    os.environ["DESKTOP_2FA_STATE_DIR"] = scratch.name
     here = Path(__file__).parent
     names = sorted(m.name for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_"))
     wanted = {f"bench_{a}" for a in argv}
@@ -22,6 +28,7 @@ def main(argv: list[str]) -> int:
         module = importlib.import_module(f"bench.{name}")
         print(f"== {name.removeprefix('bench_')} ==", flush=True)
         module.run()
+    scratch.cleanup()
     return 0
 
 

@@ -19,6 +19,19 @@ import pytest
 from desktop_2fa.vault.crypto import KdfParams
 
 
+@pytest.fixture(autouse=True)
+def state_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where this test's app remembers vault generations: never the real home.
+
+    Set in the environment, so that `desktop-2fa` processes the test starts
+    use it too.
+    """
+    folder = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("DESKTOP_2FA_STATE_DIR", str(folder))
+    monkeypatch.setenv("XDG_STATE_HOME", str(folder / "xdg"))  # for tests that clear the above
+    return folder
+
+
 @pytest.fixture
 def fast_kdf() -> KdfParams:
     """Argon2id at 1 MiB / 1 pass: real code path, test speed. Vaults the program

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from desktop_2fa.cli import context
 from desktop_2fa.cli.context import UserError
+from desktop_2fa.cli.unlock import open_vault
+from desktop_2fa.core.text import LINE_LIMIT, escaped, json_safe, shown
 
 if TYPE_CHECKING:
     import argparse
@@ -43,14 +45,13 @@ def _client(args: argparse.Namespace) -> AuthClient:
 def _warn_clock(client: AuthClient) -> None:
     warning = client.clock_warning()
     if warning:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {shown(warning, LINE_LIMIT)}", file=sys.stderr)
 
 
 def cmd_enroll(args: argparse.Namespace) -> int:
     from desktop_2fa.enroll.flow import EnrollmentFlow
-    from desktop_2fa.vault.store import VaultFile
 
-    vault = VaultFile(context.vault_path(args)).unlock(context.password(args))
+    vault = open_vault(args)
     server_password = _server_password(args)
     with _client(args) as client:
         flow = EnrollmentFlow(
@@ -59,14 +60,15 @@ def cmd_enroll(args: argparse.Namespace) -> int:
             email=args.email,
             password=server_password,
             clock=context.now,
-            log=lambda line: print(line, file=sys.stderr),
+            log=lambda line: print(shown(line, LINE_LIMIT), file=sys.stderr),
         )
         try:
             account = flow.run(sign_up=args.sign_up, name=args.name)
         finally:
             _warn_clock(client)
     print(
-        f"Enrolled {args.email} at {client.base_url}: {account.label} is in the vault "
+        f"Enrolled {shown(args.email)} at {shown(client.base_url)}: {shown(account.label)} "
+        "is in the vault "
         f"with {len(account.backup_codes.codes)} backup codes; two-factor sign-in is on."
     )
     return 0
@@ -77,9 +79,8 @@ def cmd_sign_in(args: argparse.Namespace) -> int:
     from desktop_2fa.enroll.errors import ServerError
     from desktop_2fa.enroll.flow import find_enrolled, mark_backup_code_used
     from desktop_2fa.vault import edits
-    from desktop_2fa.vault.store import VaultFile
 
-    vault = VaultFile(context.vault_path(args)).unlock(context.password(args))
+    vault = open_vault(args)
     server_password = _server_password(args)
     with _client(args) as client:
         # The same normalised URL the enrollment stored (AuthClient.base_url).
@@ -89,11 +90,12 @@ def cmd_sign_in(args: argparse.Namespace) -> int:
         try:
             result = client.sign_in(args.email, server_password)
             if not result.two_factor_redirect:
-                print(f"Signed in as {args.email} without a second factor.")
+                print(f"Signed in as {shown(args.email)} without a second factor.")
                 return 0
             if account is None:
                 raise UserError(
-                    f"no account in the vault is enrolled for {args.email} at {args.server}; "
+                    f"no account in the vault is enrolled for {shown(args.email)} at "
+                    f"{shown(args.server)}; "
                     "name one with --account"
                 )
             if args.backup_code is not None:
@@ -101,7 +103,7 @@ def cmd_sign_in(args: argparse.Namespace) -> int:
                     (c.code for c in account.backup_codes.codes if not c.used), ""
                 )
                 if not code:
-                    raise UserError(f"{account.label} has no unused backup code left")
+                    raise UserError(f"{shown(account.label)} has no unused backup code left")
                 client.verify_backup_code(code)
                 if any(c.code == code for c in account.backup_codes.codes):
                     mark_backup_code_used(vault, account.id, code, context.now())
@@ -117,13 +119,13 @@ def cmd_sign_in(args: argparse.Namespace) -> int:
                     # replays, RFC 6238 section 5.2); the next step's is accepted
                     # within the +-1 window.
                     client.verify_totp(totp(account.params, at + account.params.period).value)
-                how = f"the code of {account.label}"
+                how = f"the code of {shown(account.label)}"
             session = client.get_session()
         finally:
             _warn_clock(client)
     if session is None:
         raise UserError("the server accepted the second factor but gave no session")
-    print(f"Signed in as {session.user.email} with {how}.")
+    print(f"Signed in as {shown(session.user.email)} with {how}.")
     return 0
 
 
@@ -135,6 +137,7 @@ def cmd_roundtrip(args: argparse.Namespace) -> int:
     from desktop_2fa.enroll.report import Outcome
     from desktop_2fa.enroll.roundtrip import RoundTrip
     from desktop_2fa.vault.crypto import KdfParams
+    from desktop_2fa.vault.rollback import SeenGenerations
     from desktop_2fa.vault.store import VaultFile
 
     server = None
@@ -156,7 +159,8 @@ def cmd_roundtrip(args: argparse.Namespace) -> int:
         with tempfile.TemporaryDirectory(prefix="desktop-2fa-roundtrip-") as scratch:
             # A scratch vault: the trip's throwaway account must not land in the
             # user's own vault. Cheap KDF, as it holds nothing worth protecting.
-            vault = VaultFile(Path(scratch) / "vault.json").create(
+            seen = SeenGenerations(Path(scratch) / "generations.json")
+            vault = VaultFile(Path(scratch) / "vault.json", seen).create(
                 "roundtrip", kdf=KdfParams.new(time_cost=1, memory_kib=1024, lanes=1)
             )
             report = RoundTrip(
@@ -169,7 +173,10 @@ def cmd_roundtrip(args: argparse.Namespace) -> int:
     finally:
         if server is not None:
             server.stop()
-    print(report.as_json() if args.json else report.as_table())
+    if args.json:
+        print(json_safe(report.as_json()))
+    else:  # server messages are in it: no raw control character reaches the terminal
+        print("\n".join(escaped(line) for line in report.as_table().splitlines()))
     if args.junit:  # after printing: a bad path must not hide the report
         Path(args.junit).write_text(report.as_junit(), encoding="utf-8")
     return 0 if report.passed else 1

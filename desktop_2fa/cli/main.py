@@ -44,17 +44,33 @@ def _run_gui(args: argparse.Namespace, link: str | None) -> int:
 
 def _describe(error: BaseException) -> str:
     """One sentence for any error we expect; never a traceback."""
+    import errno
+
     from desktop_2fa.cli.context import UserError
     from desktop_2fa.core.errors import CoreError
+    from desktop_2fa.core.text import shown
     from desktop_2fa.enroll.errors import EnrollError
     from desktop_2fa.vault.errors import VaultError
 
     if isinstance(error, UserError | CoreError | VaultError | EnrollError):
         return str(error)
     if isinstance(error, OSError):
-        where = f" {error.filename}" if error.filename else ""
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            # Every write goes to a temp file first (vault/durable.py), so a
+            # full disk stops it before anything is replaced.
+            return "the disk is full; nothing was changed"
+        where = f" {shown(str(error.filename))}" if error.filename else ""
         return f"cannot use{where}: {error.strerror or error}"
+    if isinstance(error, MemoryError):
+        return "out of memory; nothing was changed"
     return f"unexpected {type(error).__name__}: {error}"
+
+
+def error_line(error: BaseException) -> str:
+    """The one line printed for `error`: escaped, and short however long its parts were."""
+    from desktop_2fa.core.text import LINE_LIMIT, shown
+
+    return shown(f"{PROG}: error: {_describe(error)}", LINE_LIMIT)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -79,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
     except Exception as e:
-        print(f"{PROG}: error: {_describe(e)}", file=sys.stderr)
+        print(error_line(e), file=sys.stderr)
         return 1
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from desktop_2fa import __version__
 from desktop_2fa.cli import enroll_commands as ec
-from desktop_2fa.cli import transfer_commands
+from desktop_2fa.cli import restore_command, transfer_commands
 from desktop_2fa.cli import vault_commands as vc
 
 Handler = Callable[[argparse.Namespace], int]
@@ -124,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     action.add_argument("--unuse", metavar="CODE", help="mark a code unused again")
     action.add_argument("--json", action="store_true", help="print JSON")
 
+    restore_command.register(add)
     _add_server_commands(add)
     transfer_commands.register(add)
     return parser

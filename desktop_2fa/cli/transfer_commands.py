@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING
 
 from desktop_2fa.cli import context
 from desktop_2fa.cli.context import UserError
+from desktop_2fa.cli.unlock import open_vault
+from desktop_2fa.core.text import LINE_LIMIT, escaped, shown
 
 if TYPE_CHECKING:
     from desktop_2fa.importers.base import ImportResult
     from desktop_2fa.importers.session import AddOutcome
-    from desktop_2fa.vault.store import OpenVault
+    from desktop_2fa.vault.model import VaultData
 
 Handler = Callable[[argparse.Namespace], int]
 AddCommand = Callable[[str, Handler, str], argparse.ArgumentParser]
@@ -91,10 +93,7 @@ def _ask(prompt: str, refusal: str) -> str:
         raise UserError("no password given") from e
 
 
-def _open_vault(args: argparse.Namespace) -> OpenVault:
-    from desktop_2fa.vault.store import VaultFile
-
-    return VaultFile(context.vault_path(args)).unlock(context.password(args))
+MAX_ERRORS_SHOWN = 20  # entries that could not be read, before "and N more"
 
 
 def _print_outcome(result: ImportResult, outcome: AddOutcome) -> None:
@@ -104,17 +103,24 @@ def _print_outcome(result: ImportResult, outcome: AddOutcome) -> None:
         f"Imported {len(outcome.added)}, skipped {len(outcome.duplicates)} duplicates, "
         f"{len(failed)} could not be read{end}"
     )
-    for error in failed:
-        print(f"  {error}")
+    for error in failed[:MAX_ERRORS_SHOWN]:
+        print(f"  {shown(str(error), LINE_LIMIT)}")
+    if len(failed) > MAX_ERRORS_SHOWN:
+        print(f"  and {len(failed) - MAX_ERRORS_SHOWN} more")
 
 
 def _save_imported(args: argparse.Namespace, result: ImportResult) -> int:
     from desktop_2fa.importers.session import add_imported
 
-    vault = _open_vault(args)
-    data, outcome = add_imported(vault.data, result.entries, context.now_dt())
-    if outcome.added:
-        vault.save(data)  # one save for the whole import
+    vault = open_vault(args)
+    now = context.now_dt()
+
+    def edit(data: VaultData) -> tuple[VaultData, AddOutcome]:
+        # One save for the whole import, applied to the latest contents.
+        new, outcome = add_imported(data, result.entries, now)
+        return (new if outcome.added else data), outcome
+
+    outcome = vault.apply_with(edit)
     _print_outcome(result, outcome)
     # Nothing taken and something refused: a script must see that it failed.
     return 1 if result.errors and not outcome.added and not outcome.duplicates else 0
@@ -171,17 +177,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _scan_screen() -> tuple[str, ...]:
-    from desktop_2fa.scan.decode import find_codes
-    from desktop_2fa.scan.errors import NoQrCodeFound
-    from desktop_2fa.scan.pixels import to_gray
+    from desktop_2fa.scan.decode import decode_screens
     from desktop_2fa.ui.screen_grab import grab_screens
 
-    found: list[str] = []
-    for screen in grab_screens():
-        found.extend(find_codes(to_gray(screen)))
-    if not found:
-        raise NoQrCodeFound("the screen grab")
-    return tuple(dict.fromkeys(found))
+    return decode_screens(grab_screens(), "the screen grab")
 
 
 def _scan_camera(args: argparse.Namespace) -> tuple[str, ...]:
@@ -216,15 +215,15 @@ def _print_texts(texts: Sequence[str]) -> None:
         if not migration.is_migration_uri(text):
             if not text.lower().startswith("otpauth://"):
                 print("note: this QR code does not hold an otpauth:// URI", file=sys.stderr)
-            print(text)
+            print(escaped(text))  # whole, to be copied; but never a raw control character
             continue
         payload = migration.parse_uri(text)
         print(f"# Google Authenticator export, {payload.part}", file=sys.stderr)
         for params in payload.otp_parameters:
             try:
                 print(uri.format(migration.to_account(params)))
-            except migration.UnsupportedMigrationEntry as e:
-                print(f"note: {params.label}: {e}", file=sys.stderr)
+            except migration.MigrationError as e:
+                print(f"note: {shown(params.label)}: {e}", file=sys.stderr)
 
 
 @_at_the_edge
@@ -285,7 +284,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UserError(f"{out} is the vault itself; choose another file to export to")
     if out.exists() and not args.force:  # say so before asking for any password
         raise UserError(f"{out} already exists; choose another name or add --force to replace it")
-    vault = _open_vault(args)
+    vault = open_vault(args)
     password = _export_password(args) if exporter.needs_password else None
     result = exporter.export(vault.data.accounts, password)
     written = write_export(result, out, multi_file=exporter.multi_file, force=args.force)

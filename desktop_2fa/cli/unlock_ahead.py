@@ -8,21 +8,27 @@ vault model are imported; those imports then run on the other core. The real
 unlock later asks for the same key and simply collects it (`argon2id.derive`).
 
 Everything here is best effort and silent: on any doubt it does nothing, and
-the normal path reports every error properly.
+the normal path reports every error properly. It says nothing twice: the
+password comes from `context.password` (the same first-line rule), and the
+header goes through the envelope's own checks and the KDF ceilings.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import os
+from argparse import Namespace
 
-from desktop_2fa.vault import argon2id
+from desktop_2fa.cli import context
+from desktop_2fa.vault import argon2id, envelope
+from desktop_2fa.vault.errors import VaultError
+from desktop_2fa.vault.kdf import from_header
 
 # Commands that unlock the vault with the current password.
 _UNLOCKING = {"code", "list", "add", "remove", "backup-codes", "passwd", "export", "enroll",
-              "sign-in", "import"}  # fmt: skip
+              "sign-in", "import", "restore"}  # fmt: skip
 _WITH_VALUE = {"--vault", "--password-file"}
+_MAX_HEADER_READ = 64 * 2**20  # the same bound the real unlock puts on the file
 
 
 def _options(arguments: list[str]) -> tuple[int | None, dict[str, str]]:
@@ -53,26 +59,16 @@ def start(arguments: list[str]) -> None:
     index, values = _options(arguments)
     if index is None or arguments[index] not in _UNLOCKING:
         return
-    path = values.get("--vault") or os.environ.get("DESKTOP_2FA_VAULT")
+    path = values.get("--vault") or os.environ.get(context.VAULT_ENV)
     if not path:
         return  # the default folder needs platformdirs; not worth it for a guess
+    if "--password-file" not in values and context.PASSWORD_ENV not in os.environ:
+        return  # a prompt comes later; no head start to be had
     try:
-        if "--password-file" in values:
-            with open(os.path.expanduser(values["--password-file"]), encoding="utf-8") as f:
-                password = f.readline().rstrip("\r\n")
-        elif "DESKTOP_2FA_PASSWORD" in os.environ:
-            password = os.environ["DESKTOP_2FA_PASSWORD"]
-        else:
-            return  # a prompt comes later; no head start to be had
+        password = context.password(Namespace(password_file=values.get("--password-file")))
         with open(os.path.expanduser(path), "rb") as f:
-            kdf = json.loads(f.read())["kdf"]
-        salt = base64.b64decode(kdf["salt"], validate=True)
-        time_cost, memory_kib, lanes = kdf["time_cost"], kdf["memory_kib"], kdf["lanes"]
-    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            header = envelope.check_format(json.loads(f.read(_MAX_HEADER_READ)))
+        params = from_header(header.get("kdf"))
+    except (context.UserError, VaultError, OSError, ValueError, RecursionError):
         return
-    if not all(isinstance(v, int) for v in (time_cost, memory_kib, lanes)):
-        return
-    # Same ceilings as the real unlock: a hostile header must not buy a 4 GiB run.
-    if not (1 <= time_cost <= 64 and 1 <= lanes <= 64 and 8 * lanes <= memory_kib <= 4 << 20):
-        return
-    argon2id.prefetch(password, salt, time_cost, memory_kib, lanes)
+    argon2id.prefetch(password, params)

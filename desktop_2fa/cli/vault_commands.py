@@ -11,30 +11,48 @@ import contextlib
 import json
 import math
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_2fa.cli import context
 from desktop_2fa.cli.context import UserError
-from desktop_2fa.vault.errors import AmbiguousAccount
+from desktop_2fa.cli.unlock import RESTORE_ADVICE
+from desktop_2fa.cli.unlock import open_vault as _open
+from desktop_2fa.core.text import json_safe, shown
+from desktop_2fa.vault.errors import AmbiguousAccount, RollbackHold
+from desktop_2fa.vault.kdf import KdfParams
 from desktop_2fa.vault.model import Account, VaultData
 from desktop_2fa.vault.store import OpenVault, VaultFile
 
+if TYPE_CHECKING:
+    from desktop_2fa.core.params import Code
 
-def _open(args: argparse.Namespace) -> OpenVault:
-    return VaultFile(context.vault_path(args)).unlock(context.password(args))
+
+def _kdf(args: argparse.Namespace) -> KdfParams:
+    """The Argon2id parameters `init` was asked for, within what a vault may use."""
+    from desktop_2fa.vault import kdf
+    from desktop_2fa.vault.errors import InvalidKdfParams, KdfTooCostly
+
+    if args.kdf_memory_mib * 1024 < kdf.MIN_MEMORY_KIB or args.kdf_passes < kdf.MIN_TIME_COST:
+        raise UserError("key derivation must use at least 64 MiB and 3 passes")
+    try:
+        return KdfParams.new(
+            time_cost=args.kdf_passes, memory_kib=args.kdf_memory_mib * 1024, lanes=args.kdf_lanes
+        )
+    except KdfTooCostly as e:
+        # The same ceilings every unlock enforces: a vault made here always opens.
+        raise UserError(
+            f"key derivation {e.parameter} {e.value} is more than desktop-2fa allows "
+            f"(at most {e.limit}: no more than a few seconds to unlock)"
+        ) from e
+    except InvalidKdfParams as e:
+        raise UserError(str(e)) from e
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from desktop_2fa.vault import crypto
-
     path = context.vault_path(args)
     if path.exists():
         raise UserError(f"a vault already exists at {path}; refusing to overwrite it")
-    if args.kdf_memory_mib * 1024 < crypto.MIN_MEMORY_KIB or args.kdf_passes < crypto.MIN_TIME_COST:
-        raise UserError("key derivation must use at least 64 MiB and 3 passes")
-    kdf = crypto.KdfParams.new(
-        time_cost=args.kdf_passes, memory_kib=args.kdf_memory_mib * 1024, lanes=args.kdf_lanes
-    )
+    kdf = _kdf(args)
     VaultFile(path).create(context.new_password(args, for_init=True), kdf=kdf)
     print(f"Created an empty vault at {path}")
     return 0
@@ -46,22 +64,25 @@ def _read_uri(arg: str) -> str:
     return arg
 
 
+def _extra_text(value: str, what: str) -> str:
+    from desktop_2fa.core.text import check_label
+
+    return check_label(value, what)
+
+
 def cmd_add(args: argparse.Namespace) -> int:
     from desktop_2fa.core import uri
     from desktop_2fa.vault import edits
 
     spec = uri.parse(_read_uri(args.uri))
+    note, group = _extra_text(args.note, "note"), _extra_text(args.group, "group")
     vault = _open(args)
-    data, account = edits.add_account(
-        vault.data,
-        spec,
-        context.now_dt(),
-        note=args.note,
-        group=args.group,
-        favourite=args.favourite,
+    account = vault.apply_with(
+        lambda data: edits.add_account(
+            data, spec, context.now_dt(), note=note, group=group, favourite=args.favourite
+        )
     )
-    vault.save(data)
-    print(f"Added {account.label}")
+    print(f"Added {shown(account.label)}")
     return 0
 
 
@@ -86,6 +107,12 @@ def _account_json(a: Account) -> dict[str, Any]:
     }
 
 
+def _print_json(value: object) -> None:
+    # Control characters inside strings are escaped by JSON itself; C1 controls
+    # and bidi overrides are not with ensure_ascii=False, so `json_safe` does it.
+    print(json_safe(json.dumps(value, ensure_ascii=False, indent=2)))
+
+
 def _sorted(data: VaultData) -> list[Account]:
     return sorted(
         data.accounts, key=lambda a: (not a.favourite, a.issuer.casefold(), a.name.casefold())
@@ -95,7 +122,7 @@ def _sorted(data: VaultData) -> list[Account]:
 def cmd_list(args: argparse.Namespace) -> int:
     accounts = _sorted(_open(args).data)
     if args.json:
-        print(json.dumps([_account_json(a) for a in accounts], ensure_ascii=False, indent=2))
+        _print_json([_account_json(a) for a in accounts])
         return 0
     if not accounts:
         print("The vault is empty. Add an account with 'desktop-2fa add URI'.")
@@ -103,9 +130,32 @@ def cmd_list(args: argparse.Namespace) -> int:
     for a in accounts:
         star = "*" if a.favourite else " "
         codes = f"{a.backup_codes.unused}/{len(a.backup_codes.codes)} backup codes"
-        group = f"  [{a.group}]" if a.group else ""
-        print(f"{star} {a.id[:8]}  {a.label:<40} {a.params.kind.value:<5} {codes}{group}")
+        group = f"  [{shown(a.group)}]" if a.group else ""
+        print(f"{star} {a.id[:8]}  {shown(a.label):<40} {a.params.kind.value:<5} {codes}{group}")
     return 0
+
+
+def _hotp_code(vault: OpenVault, account: Account, at: float) -> Code:
+    """Use up the account's next HOTP counter, durably, before its code is shown.
+
+    The code is computed inside the edit, from the latest counter in the
+    file, so two programs never hand out the same counter value.
+    """
+    from desktop_2fa.core.otp import generate
+    from desktop_2fa.vault import edits
+
+    try:
+        vault.check_hotp_allowed()
+    except RollbackHold as e:
+        raise UserError(f"{e}; {RESTORE_ADVICE}") from e
+    issued: list[Code] = []
+
+    def step(data: VaultData) -> VaultData:
+        issued.append(generate(edits.get_account(data, account.id).params, at))
+        return edits.advance_counter(data, account.id, context.now_dt())
+
+    vault.apply(step)
+    return issued[-1]
 
 
 def cmd_code(args: argparse.Namespace) -> int:
@@ -116,7 +166,7 @@ def cmd_code(args: argparse.Namespace) -> int:
     at = context.now() if args.at is None else args.at
     found = edits.find(vault.data, args.query or "")
     if args.query and not found:
-        raise UserError(f"no account matches {args.query!r}")
+        raise UserError(f"no account matches '{shown(args.query)}'")
     if args.query and len(found) > 1:
         # an exact name picks one account out of several substring matches
         with contextlib.suppress(AmbiguousAccount):
@@ -125,46 +175,45 @@ def cmd_code(args: argparse.Namespace) -> int:
     # code is only produced when that one account was asked for.
     single = len(found) == 1 and bool(args.query)
     rows = []
-    data = vault.data
     for a in _sorted(VaultData(accounts=tuple(found))):
         p = a.params
-        if p.is_time_based or single:
-            code = generate(p, at)
-            if not p.is_time_based:
-                data = edits.advance_counter(data, a.id, context.now_dt())
+        if p.is_time_based:
+            code: Code | None = generate(p, at)
+        elif single:
+            code = _hotp_code(vault, a, at)
         else:
             code = None
         left = None if code is None else code.seconds_left(at)
         rows.append((a, code, left))
-    if data is not vault.data:
-        vault.save(data)
 
     if args.json:
-        out = [
-            {
-                "id": a.id,
-                "issuer": a.issuer,
-                "name": a.name,
-                "kind": a.params.kind.value,
-                "code": None if c is None else c.value,
-                "valid_from": None if c is None else c.valid_from,
-                "valid_to": None if c is None else c.valid_to,
-                "seconds_left": None if left is None else math.ceil(left),
-                "counter": None if c is None else c.counter,
-            }
-            for a, c, left in rows
-        ]
-        print(json.dumps(out, ensure_ascii=False, indent=2))
+        _print_json(
+            [
+                {
+                    "id": a.id,
+                    "issuer": a.issuer,
+                    "name": a.name,
+                    "kind": a.params.kind.value,
+                    "code": None if c is None else c.value,
+                    "valid_from": None if c is None else c.valid_from,
+                    "valid_to": None if c is None else c.valid_to,
+                    "seconds_left": None if left is None else math.ceil(left),
+                    "counter": None if c is None else c.counter,
+                }
+                for a, c, left in rows
+            ]
+        )
         return 0
     if not rows:
         print("The vault is empty. Add an account with 'desktop-2fa add URI'.")
     for a, c, left in rows:
+        label = shown(a.label)
         if c is None:
-            print(f"{'-':<10}  {'':>4}  {a.label}  (HOTP: ask for it by name to use a code)")
+            print(f"{'-':<10}  {'':>4}  {label}  (HOTP: ask for it by name to use a code)")
         elif left is None:
-            print(f"{c.value:<10}  {'':>4}  {a.label}  (HOTP counter {c.counter})")
+            print(f"{c.value:<10}  {'':>4}  {label}  (HOTP counter {c.counter})")
         else:
-            print(f"{c.value:<10}  {math.ceil(left):>3}s  {a.label}")
+            print(f"{c.value:<10}  {math.ceil(left):>3}s  {label}")
     return 0
 
 
@@ -173,15 +222,16 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
     vault = _open(args)
     account = edits.select_one(vault.data, args.account)
+    label = shown(account.label)
     if not args.yes:
         if not sys.stdin.isatty():
-            raise UserError(f"refusing to remove {account.label} without --yes")
-        answer = input(f"Remove {account.label} and its backup codes? [y/N] ")
+            raise UserError(f"refusing to remove {label} without --yes")
+        answer = input(f"Remove {label} and its backup codes? [y/N] ")
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing removed.")
             return 0
-    vault.save(edits.remove_account(vault.data, account.id))
-    print(f"Removed {account.label}")
+    vault.apply(lambda data: edits.remove_account(data, account.id))
+    print(f"Removed {label}")
     return 0
 
 
@@ -207,49 +257,46 @@ def cmd_backup_codes(args: argparse.Namespace) -> int:
 
     vault = _open(args)
     account = edits.select_one(vault.data, args.account)
+    label = shown(account.label)
     now = context.now_dt()
     if args.add:
-        data, added = edits.add_backup_codes(vault.data, account.id, _split_codes(args.add), now)
-        vault.save(data)
-        print(f"Added {added} backup code(s) to {account.label}")
+        codes = _split_codes(args.add)
+        added = vault.apply_with(lambda d: edits.add_backup_codes(d, account.id, codes, now))
+        print(f"Added {added} backup code(s) to {label}")
         return 0
     if args.use or args.unuse:
-        data, code = edits.set_backup_code_used(
-            vault.data, account.id, args.use or args.unuse, now, used=bool(args.use)
+        wanted, used = args.use or args.unuse, bool(args.use)
+        code = vault.apply_with(
+            lambda d: edits.set_backup_code_used(d, account.id, wanted, now, used=used)
         )
-        vault.save(data)
         state = "used" if code.used else "unused"
-        print(f"Marked {code.code} {state} for {account.label}")
+        print(f"Marked {shown(code.code)} {state} for {label}")
         return 0
     backup = account.backup_codes
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "account": {"id": account.id, "issuer": account.issuer, "name": account.name},
-                    "source": backup.source.value,
-                    "codes": [
-                        {
-                            "code": c.code,
-                            "used": c.used,
-                            "used_at": None if c.used_at is None else c.used_at.isoformat(),
-                        }
-                        for c in backup.codes
-                    ],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
+        _print_json(
+            {
+                "account": {"id": account.id, "issuer": account.issuer, "name": account.name},
+                "source": backup.source.value,
+                "codes": [
+                    {
+                        "code": c.code,
+                        "used": c.used,
+                        "used_at": None if c.used_at is None else c.used_at.isoformat(),
+                    }
+                    for c in backup.codes
+                ],
+            }
         )
         return 0
     if not backup.codes:
-        print(f"{account.label} has no backup codes. Add them with --add CODE...")
+        print(f"{label} has no backup codes. Add them with --add CODE...")
         return 0
-    print(f"{account.label}: {backup.unused} of {len(backup.codes)} unused ({backup.source.value})")
+    print(f"{label}: {backup.unused} of {len(backup.codes)} unused ({backup.source.value})")
     for c in backup.codes:
         if c.used:
             when = c.used_at.strftime("%Y-%m-%d %H:%M UTC") if c.used_at else ""
-            print(f"  {c.code}  used {when}".rstrip())
+            print(f"  {shown(c.code)}  used {when}".rstrip())
         else:
-            print(f"  {c.code}")
+            print(f"  {shown(c.code)}")
     return 0

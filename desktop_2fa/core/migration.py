@@ -49,11 +49,17 @@ from desktop_2fa.core.protobuf_wire import (
     to_signed64,
     varint_field,
 )
+from desktop_2fa.core.text import UnsafeText, check_label, shown
 
 SCHEME = "otpauth-migration"
 ACCOUNTS_PER_CODE = 10  # what Google Authenticator itself puts in one QR code
 GOOGLE_PERIOD = 30  # implied: the payload has no period field
 _MAX_URI_LENGTH = 16384  # a QR code holds under 3 KB of bytes
+# An export is one QR code per 10 accounts: 1,000 parts is 10,000 accounts.
+# Without a bound, one code claiming 10,000,000 parts made `assemble` list
+# every missing part (2 GB, an 89 MB error line; issue 9).
+MAX_BATCH_SIZE = 1000
+_PARTS_NAMED = 5  # missing parts named in a message before "and N more"
 
 _ALGORITHMS = {0: Algorithm.SHA1, 1: Algorithm.SHA1, 2: Algorithm.SHA256, 3: Algorithm.SHA512}
 _ALGORITHM_CODES = {Algorithm.SHA1: 1, Algorithm.SHA256: 2, Algorithm.SHA512: 3}
@@ -104,13 +110,18 @@ def _describe_missing(missing: Sequence[MissingPart]) -> str:
     for part in missing:
         by_batch.setdefault(part.batch_id, []).append(part)
     sentences = []
-    for parts in by_batch.values():
+    for parts in list(by_batch.values())[:_PARTS_NAMED]:
         numbers = [str(p.index + 1) for p in parts]
         if len(numbers) == 1:
             sentences.append(f"part {numbers[0]} of {parts[0].size} is missing")
+            continue
+        if len(numbers) > _PARTS_NAMED:
+            listed = ", ".join(numbers[:_PARTS_NAMED]) + f" and {len(numbers) - _PARTS_NAMED} more"
         else:
             listed = ", ".join(numbers[:-1]) + " and " + numbers[-1]
-            sentences.append(f"parts {listed} of {parts[0].size} are missing")
+        sentences.append(f"parts {listed} of {parts[0].size} are missing")
+    if len(by_batch) > _PARTS_NAMED:
+        sentences.append(f"and {len(by_batch) - _PARTS_NAMED} more exports are incomplete")
     return "; ".join(sentences)
 
 
@@ -136,7 +147,9 @@ class OtpParameters:
 
     @property
     def label(self) -> str:
-        return f"{self.issuer}: {self.name}" if self.issuer else self.name or "(unnamed)"
+        """For messages only: escaped and short (names come from outside)."""
+        text = f"{self.issuer}: {self.name}" if self.issuer else self.name or "(unnamed)"
+        return shown(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +224,11 @@ def decode_payload(data: bytes) -> MigrationPayload:
     except WireError as e:
         raise InvalidMigration(f"the export data is damaged ({e})") from e
     size = max(size, 1)  # older single-code exports leave batch_size out
+    if size > MAX_BATCH_SIZE:
+        raise InvalidMigration(
+            f"the export says it has {size} parts; a Google Authenticator export "
+            f"has at most {MAX_BATCH_SIZE}"
+        )
     if not 0 <= index < size:
         raise InvalidMigration(f"the export says it is part {index + 1} of {size}")
     return MigrationPayload(tuple(params), version, size, index, batch_id)
@@ -307,6 +325,11 @@ def to_account(params: OtpParameters) -> AccountSpec:
     issuer, name = _split_name(params.name, params.issuer)
     if not issuer and not name:
         raise UnsupportedMigrationEntry("the account has no name")
+    try:  # a "\r" or U+202E in a name forges what is printed (core/text.py)
+        check_label(issuer, "issuer")
+        check_label(name, "account name")
+    except UnsafeText as e:
+        raise UnsupportedMigrationEntry(str(e)) from e
     try:
         otp = OtpParams(
             kind=kind,

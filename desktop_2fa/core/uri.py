@@ -10,6 +10,8 @@ Decisions, documented in README "otpauth:// URIs":
   wins: Google's Key URI Format calls the parameter the recommended, stronger
   signal and the label prefix a legacy fallback. The label prefix is still
   dropped from the account name.
+* Names holding control characters or bidirectional overrides are refused
+  (`core/text.py`): they could forge what the terminal or the list shows.
 * `format(parse(uri))` is stable: the output always uses `%20`, always writes
   algorithm, digits and period (or counter) and writes parameters in a fixed
   order, so formatting a parsed canonical URI gives back the same string.
@@ -23,6 +25,7 @@ from desktop_2fa.core.account import AccountSpec
 from desktop_2fa.core.base32 import decode_secret, encode_secret
 from desktop_2fa.core.errors import InvalidParams, InvalidSecret, InvalidUri
 from desktop_2fa.core.params import STEAM_DIGITS, Algorithm, OtpKind, OtpParams
+from desktop_2fa.core.text import UnsafeText, check_label, shown
 
 _KNOWN = ("secret", "issuer", "algorithm", "digits", "period", "counter", "encoder")
 _MAX_URI_LENGTH = 8192  # a QR code holds at most ~4 KB; anything longer is not a real URI
@@ -34,7 +37,7 @@ def _int_param(query: dict[str, str], key: str, default: int) -> int:
         return default
     text = raw.strip()
     if not text.isascii() or not text.isdigit():
-        raise InvalidUri(key, f"{key} must be a whole number, got {raw!r}")
+        raise InvalidUri(key, f"{key} must be a whole number, got '{shown(raw, 20)}'")
     return int(text)
 
 
@@ -56,7 +59,7 @@ def _algorithm(query: dict[str, str]) -> Algorithm:
     except ValueError:
         raise InvalidUri(
             "algorithm",
-            f"algorithm must be SHA1, SHA256 or SHA512, got {query['algorithm']!r}",
+            f"algorithm must be SHA1, SHA256 or SHA512, got '{shown(query['algorithm'], 20)}'",
         ) from None
 
 
@@ -84,14 +87,14 @@ def parse(uri: str) -> AccountSpec:
     except ValueError as e:
         raise InvalidUri("uri", f"not a valid URI: {e}") from e
     if parts.scheme.lower() != "otpauth":
-        shown = parts.scheme or uri[:20]
-        raise InvalidUri("scheme", f"not an otpauth:// URI (scheme is {shown!r})")
+        scheme = shown(parts.scheme or uri, 20)
+        raise InvalidUri("scheme", f"not an otpauth:// URI (scheme is '{scheme}')")
     kind_text = parts.netloc.lower()
     try:
         kind = OtpKind(kind_text)
     except ValueError:
         raise InvalidUri(
-            "type", f"type must be totp, hotp or steam, got {parts.netloc!r}"
+            "type", f"type must be totp, hotp or steam, got '{shown(parts.netloc, 20)}'"
         ) from None
 
     query = _query(parts.query)
@@ -105,6 +108,11 @@ def parse(uri: str) -> AccountSpec:
     issuer, name = _split_label(label, issuer_param)
     if not name and not issuer:
         raise InvalidUri("label", "label (the account name) is missing")
+    try:  # a "\r" or U+202E in a name forges what is printed (core/text.py)
+        check_label(issuer, "issuer")
+        check_label(name, "account name")
+    except UnsafeText as e:
+        raise InvalidUri("label", str(e)) from e
 
     if "secret" not in query:
         raise InvalidUri("secret", "secret is missing")

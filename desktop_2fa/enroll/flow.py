@@ -26,12 +26,17 @@ from desktop_2fa.vault.model import Account, BackupCodeSet, BackupSource, Enroll
 
 
 class VaultSession(Protocol):
-    """What the flow needs of an unlocked vault (`vault.store.OpenVault` is one)."""
+    """What the flow needs of an unlocked vault (`vault.store.OpenVault` is one).
+
+    Changes go through `apply(edit)`, the vault's one writer (issue 9): the
+    edit runs on the latest contents, so a change made meanwhile elsewhere
+    (an HOTP step on the UI thread, another program) is never erased.
+    """
 
     @property
     def data(self) -> VaultData: ...
 
-    def save(self, data: VaultData) -> None: ...
+    def apply(self, edit: Callable[[VaultData], VaultData]) -> VaultData: ...
 
 
 class Step(StrEnum):
@@ -134,18 +139,26 @@ class EnrollmentFlow:
             raise UnexpectedResponse(200, f"the totpURI cannot be used: {e}") from e
         now = datetime.fromtimestamp(self.clock(), UTC)
         marker = Enrollment(server=self.client.base_url, email=self.email, enrolled_at=now)
-        data = self.vault.data
-        if self._stale is not None:
-            data = edits.remove_account(data, self._stale.id)
-        data, account = edits.add_account(
-            data,
-            spec,
-            now,
-            backup_codes=self.enabled.backup_codes,
-            backup_source=BackupSource.ENROLLMENT,
-            enrollment=marker,
-        )
-        self.vault.save(data)
+        stale = self._stale
+        codes = self.enabled.backup_codes
+        added: list[Account] = []
+
+        def edit(data: VaultData) -> VaultData:
+            if stale is not None and any(a.id == stale.id for a in data.accounts):
+                data = edits.remove_account(data, stale.id)
+            data, account = edits.add_account(
+                data,
+                spec,
+                now,
+                backup_codes=codes,
+                backup_source=BackupSource.ENROLLMENT,
+                enrollment=marker,
+            )
+            added.append(account)
+            return data
+
+        self.vault.apply(edit)
+        account = added[-1]
         self.account = account
         self.step = Step.STORED
         return account
@@ -177,7 +190,5 @@ def backup_codes_of(vault: VaultSession, account_id: str) -> BackupCodeSet:
 
 
 def mark_backup_code_used(vault: VaultSession, account_id: str, code: str, at: float) -> None:
-    data, _ = edits.set_backup_code_used(
-        vault.data, account_id, code, datetime.fromtimestamp(at, UTC)
-    )
-    vault.save(data)
+    when = datetime.fromtimestamp(at, UTC)
+    vault.apply(lambda data: edits.set_backup_code_used(data, account_id, code, when)[0])

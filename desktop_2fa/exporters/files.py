@@ -7,31 +7,11 @@ folder OUT (created with mode 0700). A replaced file is swapped in with
 
 from __future__ import annotations
 
-import contextlib
-import os
-import secrets
 from pathlib import Path
 
 from desktop_2fa.exporters.base import ExportResult
 from desktop_2fa.exporters.errors import OutputExists, OutputNotAFolder
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except OSError as e:  # name the file the user asked for, not our temp file
-        raise OSError(e.errno, e.strerror, str(path)) from e
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
-        raise
+from desktop_2fa.vault.durable import write_private_file
 
 
 def write_export(result: ExportResult, out: Path, *, multi_file: bool, force: bool) -> list[Path]:
@@ -48,7 +28,7 @@ def write_export(result: ExportResult, out: Path, *, multi_file: bool, force: bo
     if not multi_file:
         if out.is_dir():
             raise OutputExists(out)
-        _write_private(out, result.files[0].data)
+        write_private_file(out, result.files[0].data)
         return [out]
     if out.exists() and not out.is_dir():
         raise OutputNotAFolder(out)
@@ -56,6 +36,6 @@ def write_export(result: ExportResult, out: Path, *, multi_file: bool, force: bo
     written = []
     for file in result.files:
         target = out / file.name
-        _write_private(target, file.data)
+        write_private_file(target, file.data)
         written.append(target)
     return written

@@ -17,6 +17,7 @@ from desktop_2fa.core.account import AccountSpec
 from desktop_2fa.core.base32 import decode_secret
 from desktop_2fa.core.errors import InvalidParams, InvalidUri
 from desktop_2fa.core.params import STEAM_DIGITS, Algorithm, OtpKind, OtpParams
+from desktop_2fa.core.text import UnsafeText, check_label, shown
 from desktop_2fa.importers.base import EntryError, ImportedAccount, ImportResult
 from desktop_2fa.importers.errors import CorruptFile, TruncatedFile
 
@@ -133,9 +134,12 @@ def safe_text(value: object) -> str:
 
 
 def entry_label(number: int, issuer: object = None, name: object = None) -> str:
-    """ "entry 3 (GitHub: bob)": which entry failed, by position and name, never secret."""
-    shown = ": ".join(t for t in (safe_text(issuer), safe_text(name)) if t)
-    return f"entry {number} ({shown})" if shown else f"entry {number}"
+    """ "entry 3 (GitHub: bob)": which entry failed, by position and name, never secret.
+
+    Escaped and short: the name may be what made the entry fail.
+    """
+    named = shown(": ".join(t for t in (safe_text(issuer), safe_text(name)) if t))
+    return f"entry {number} ({named})" if named else f"entry {number}"
 
 
 def parse_algorithm(value: str) -> Algorithm:
@@ -178,6 +182,29 @@ def build_spec(
     return AccountSpec(issuer=issuer, name=name, params=params)
 
 
+def check_texts(entry: ImportedAccount) -> ImportedAccount:
+    """`entry` when its names, note and group are safe to show.
+
+    Every importer's accounts pass here (issue 9): a control character or a
+    bidi override in any of them is refused for that entry alone.
+
+    Raises:
+        EntryProblem: naming the field and the character.
+    """
+    fields = (
+        ("issuer", entry.spec.issuer),
+        ("account name", entry.spec.name),
+        ("note", entry.note),
+        ("group", entry.group),
+    )
+    try:
+        for what, value in fields:
+            check_label(value, what)
+    except UnsafeText as e:
+        raise EntryProblem(str(e)) from e
+    return entry
+
+
 def convert_entries(
     items: Iterable[T],
     convert: Callable[[T], ImportedAccount],
@@ -188,7 +215,7 @@ def convert_entries(
     errors: list[EntryError] = []
     for number, item in enumerate(items, start=1):
         try:
-            entries.append(convert(item))
+            entries.append(check_texts(convert(item)))
         except EntryProblem as e:
             errors.append(EntryError(label(number, item), str(e)))
     return ImportResult(tuple(entries), tuple(errors))

@@ -1,7 +1,7 @@
 """One import as a user does it: several files, passwords, then the vault.
 
     result = import_files(files, format_name=None, password=ask)
-    data, outcome = add_imported(vault.data, result.entries, now)
+    outcome = vault.apply_with(lambda data: add_imported(data, result.entries, now))
 
 Files are read and decrypted first; any file-level problem stops everything
 (the error names the file) before the vault is touched. QR images and text

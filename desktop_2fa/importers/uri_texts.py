@@ -39,7 +39,7 @@ class UriTextsState(ImportState):
     def convert(self) -> ImportResult:
         """Raises:
         IncompleteExport: a Google Authenticator export lacks parts (they are named).
-        CorruptFile: its parts contradict each other.
+        CorruptFile: a part is damaged or absurd, or the parts contradict each other.
         """
         entries: list[ImportedAccount] = []
         errors: list[EntryError] = []
@@ -50,7 +50,9 @@ class UriTextsState(ImportState):
                 try:
                     payloads.append(migration.parse_uri(value))
                 except migration.InvalidMigration as e:
-                    errors.append(EntryError(item.label, str(e)))
+                    # A damaged part spoils the export it belongs to, like a
+                    # missing one: refused whole, in one line (issue 9).
+                    raise CorruptFile(GOOGLE, f"{item.label}: {e}") from e
             elif value.lower().startswith("otpauth://"):
                 try:
                     entries.append(ImportedAccount(otpauth.parse(value)))

@@ -105,6 +105,25 @@ def find_codes(gray: GrayImage, *, thorough: bool = True) -> tuple[str, ...]:
     return ()
 
 
+def decode_screens(
+    screens: Iterable[npt.NDArray[np.generic]], source: str = "the screen"
+) -> tuple[str, ...]:
+    """Every QR code on any of the screens, each once, in screen order.
+
+    The one screen-decode loop, for the desktop app's screen tab and
+    `desktop-2fa scan --screen` (the grab itself is Qt's, in the UI layer).
+
+    Raises:
+        NoQrCodeFound: no screen shows a readable code.
+    """
+    found: list[str] = []
+    for screen in screens:
+        found.extend(find_codes(to_gray(screen)))
+    if not found:
+        raise NoQrCodeFound(source)
+    return _unique(found)
+
+
 def decode_array(array: npt.NDArray[np.generic], source: str = "the image") -> tuple[str, ...]:
     """Every QR code in an image array (gray, BGR, RGB(A), 8 or 16 bit), in reading order.
 

@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_2fa.scan.decode import decode_array
-from desktop_2fa.scan.errors import NoQrCodeFound
+from desktop_2fa.scan.decode import decode_array, decode_screens
 from desktop_2fa.ui import jobs, messages
 from desktop_2fa.ui.camera_worker import CameraScanner
 from desktop_2fa.ui.images import to_array
@@ -171,18 +170,6 @@ class ImageTab(SourceTab):
         self._run(lambda: decode_array(pixels, source), source)
 
 
-def _decode_screens(screens: list[npt.NDArray[np.uint8]]) -> tuple[str, ...]:
-    texts: list[str] = []
-    for pixels in screens:
-        try:
-            texts.extend(t for t in decode_array(pixels, "the screen") if t not in texts)
-        except NoQrCodeFound:
-            continue
-    if not texts:
-        raise NoQrCodeFound("the screen")
-    return tuple(texts)
-
-
 class ScreenTab(SourceTab):
     """Scan every screen for a QR code (the app's windows step aside for a moment)."""
 
@@ -232,7 +219,7 @@ class ScreenTab(SourceTab):
             self.status.emit(messages.describe(e))
             return
         self._restore()
-        self._run(lambda: _decode_screens(screens), "the screen")
+        self._run(lambda: decode_screens(screens), "the screen")
 
     def _restore(self) -> None:
         hidden, self._hidden = self._hidden, []

@@ -1,20 +1,22 @@
 """One account's backup codes, offline: copy, mark used/unused, add, save as text, print.
 
 Used codes are struck through. Changes are saved to the vault at once.
-Saved text files are written with mode 0600, and the dialog says plainly
+Saved text files and PDFs printed to a file are written through the one
+durable private-file writer (`vault.durable.write_private_file`: mode 0600
+from the first byte, never truncated in place), and the dialog says plainly
 that such a file is not encrypted.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import datetime
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QTextDocument
+from PySide6.QtCore import QBuffer, QEvent, QIODevice, QObject, Qt
+from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -32,8 +34,12 @@ from desktop_2fa.ui import messages
 from desktop_2fa.ui.clipboard import ClipboardGuard
 from desktop_2fa.ui.session import VaultSession
 from desktop_2fa.vault import edits
+from desktop_2fa.vault.durable import write_private_file
 from desktop_2fa.vault.errors import VaultError
 from desktop_2fa.vault.model import Account
+
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
 
 
 def codes_text(account: Account, now: datetime) -> str:
@@ -62,12 +68,16 @@ def codes_html(account: Account) -> str:
     )
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write `text` readable by the owner only (0600), replacing `path`."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.chmod(path, 0o600)
+def pdf_bytes(document: QTextDocument) -> bytes:
+    """`document` as a PDF, in memory: Qt's own PDF file would be world-readable."""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setTitle("Backup codes")
+    document.print_(writer)
+    del writer  # finishes the PDF
+    buffer.close()
+    return bytes(buffer.data().data())
 
 
 class BackupCodesDialog(QDialog):
@@ -271,7 +281,8 @@ class BackupCodesDialog(QDialog):
         if account is None:
             return
         try:
-            write_private(path, codes_text(account, self.session.services.now()))
+            text = codes_text(account, self.session.services.now())
+            write_private_file(path, text.encode("utf-8"))
         except OSError as e:
             self.message.setText(messages.describe(e))
             return
@@ -302,4 +313,17 @@ class BackupCodesDialog(QDialog):
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle("Print backup codes")
         if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> None:
+        """Print, or when the printer is a file ("Print to PDF"), write it privately."""
+        target = printer.outputFileName()
+        if not target:
             self.document().print_(printer)
+            return
+        try:
+            write_private_file(Path(target), pdf_bytes(self.document()))
+        except OSError as e:
+            self.message.setText(messages.describe(e))
+            return
+        self.message.setText(f"Saved to {target}. That file is not encrypted: keep it safe.")

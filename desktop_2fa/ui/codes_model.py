@@ -24,6 +24,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistent
 
 from desktop_2fa.core.otp import generate, hotp
 from desktop_2fa.core.params import OtpKind
+from desktop_2fa.core.text import shown
 from desktop_2fa.vault.model import Account
 
 # Show the next code during the last seconds of a period, so a code typed
@@ -159,7 +160,7 @@ class CodesModel(QAbstractListModel):
         if role == CodeRole.PAINT:
             return self._paint(row)
         if role == Qt.ItemDataRole.DisplayRole:
-            return account.label
+            return shown(account.label)
         if role == CodeRole.ACCOUNT:
             return account
         if role == CodeRole.ACCOUNT_ID:
@@ -189,7 +190,7 @@ class CodesModel(QAbstractListModel):
             code = self._next_code(row)
             return None if code is None else group_code(code)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{account.label}\nDouble-click or press Enter to copy the code"
+            return f"{shown(account.label)}\nDouble-click or press Enter to copy the code"
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return self._spoken(row)
         return None
@@ -201,9 +202,9 @@ class CodesModel(QAbstractListModel):
         next_code = self._next_code(row)
         time_based = account.params.is_time_based
         return RowPaint(
-            account.issuer,
-            account.name,
-            account.group,
+            shown(account.issuer),
+            shown(account.name),
+            shown(account.group),
             account.favourite,
             None if code is None else group_code(code),
             None if next_code is None else group_code(next_code),
@@ -238,9 +239,9 @@ class CodesModel(QAbstractListModel):
     def _spoken(self, row: _Row) -> str:
         account = row.account
         code = self._code(row)
-        parts = [account.issuer or account.name]
+        parts = [shown(account.issuer or account.name)]
         if account.issuer and account.name:
-            parts.append(account.name)
+            parts.append(shown(account.name))
         if code is None:
             parts.append("counter-based; press the next code button for a code")
         else:

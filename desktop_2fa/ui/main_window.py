@@ -535,7 +535,7 @@ class MainWindow(QMainWindow):
             return None
         from desktop_2fa.ui.wizard.wizard import EnrollWizard
 
-        wizard = EnrollWizard(self.session, self)
+        wizard = EnrollWizard(self.session, self, self.clipboard)
         wizard.account_added.connect(self._added)
         return self._show(wizard)
 

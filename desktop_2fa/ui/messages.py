@@ -9,10 +9,12 @@ vault error that says "run desktop-2fa init"), the sentence is written here.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable
 from pathlib import Path
 
 from desktop_2fa.core.errors import CoreError
+from desktop_2fa.core.text import LINE_LIMIT, shown
 from desktop_2fa.importers import errors as import_errors
 from desktop_2fa.scan import errors as scan_errors
 from desktop_2fa.vault import errors as vault_errors
@@ -128,6 +130,10 @@ def _enroll_rules() -> list[Rule]:
 
 def _os_error(error: BaseException) -> str:
     assert isinstance(error, OSError)
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        # Every write goes to a temp file first (vault/durable.py): a full disk
+        # stops it before anything is replaced.
+        return "The disk is full; nothing was changed. Free some space and try again."
     where = f" {error.filename}" if error.filename else ""
     return f"Cannot use{where}: {error.strerror or error}."
 
@@ -162,6 +168,8 @@ def describe(error: BaseException, log_path: Path | None = None) -> str:
     """
     for kind, text in _rules():
         if isinstance(error, kind):
-            return text(error)
+            # Names, file names and server messages come from outside: shown
+            # escaped and short (core/text.py, issue 9).
+            return shown(text(error), LINE_LIMIT)
     where = f"; the details were written to {log_path}" if log_path else ""
     return f"Something unexpected went wrong ({type(error).__name__}){where}."

@@ -1,14 +1,16 @@
 """The open vault as the windows see it: unlock, change, save, lock.
 
 Every change goes through `update(edit)`, where `edit` is one of the pure
-functions of `desktop_2fa.vault.edits` (partially applied): the session runs
-it, saves the result (durably, without re-running the key derivation) and
-tells the windows. Locking forgets the master key and the contents.
+functions of `desktop_2fa.vault.edits` (partially applied). The edit is
+handed to the vault's one writer (`OpenVault.apply`), which runs it on the
+latest contents under the vault's lock, so a change made by a worker (the
+wizard, the round trip, an import) at the same moment is never erased
+(issue 9). Locking waits for a save in progress, then forgets the master key
+and the contents.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -18,6 +20,7 @@ from desktop_2fa.app import Services
 from desktop_2fa.ui import jobs
 from desktop_2fa.vault.model import Account, VaultData
 from desktop_2fa.vault.store import OpenVault
+from desktop_2fa.vault.versions import KeptVersion
 
 T = TypeVar("T")
 
@@ -25,8 +28,8 @@ T = TypeVar("T")
 class WorkerVault:
     """The open vault as code running in a worker sees it (`enroll.flow.VaultSession`).
 
-    Saves made here are announced on the UI thread (`VaultSession.changed`),
-    and `VaultSession.lock()` waits for a save in progress before it wipes the key.
+    Changes go through the same writer as the UI thread's (`OpenVault.apply`)
+    and are announced on the UI thread (`VaultSession.changed`).
     """
 
     def __init__(self, session: VaultSession, vault: OpenVault) -> None:
@@ -37,12 +40,10 @@ class WorkerVault:
     def data(self) -> VaultData:
         return self._vault.data
 
-    def save(self, data: VaultData) -> None:
-        with self._session.write_lock:
-            if self._vault.locked:
-                raise RuntimeError("the vault was locked")
-            self._vault.save(data)
+    def apply(self, edit: Callable[[VaultData], VaultData]) -> VaultData:
+        new = self._vault.apply(edit)
         self._session.saved_elsewhere.emit()  # queued to the UI thread
+        return new
 
 
 class VaultSession(QObject):
@@ -67,7 +68,6 @@ class VaultSession(QObject):
         # waits for them so the key is never wiped in the middle of a write.
         self._save_pool = QThreadPool(self)
         self._save_pool.setMaxThreadCount(1)
-        self.write_lock = threading.Lock()
         self.saved_elsewhere.connect(self._saved_elsewhere)
 
     # --- opening -------------------------------------------------------------
@@ -104,6 +104,27 @@ class VaultSession(QObject):
             return VaultData()
         return self._vault.data
 
+    @property
+    def vault(self) -> OpenVault | None:
+        """The open vault, for what the windows read directly: `vault.rollback`
+        (None, or the generations and the newest kept version after a rollback),
+        `vault.kept_versions()`, `vault.check_hotp_allowed()`."""
+        return self._vault
+
+    def restore(self, version: KeptVersion) -> None:
+        """Make a kept version the vault again ("Restore newest" / the restore dialog)."""
+        if self._vault is None:
+            raise RuntimeError("the vault is locked")
+        self._vault.restore(version)
+        self.changed.emit()
+
+    def keep_current(self) -> None:
+        """After a rollback: keep this vault ("Keep this one"); HOTP codes are given again."""
+        if self._vault is None:
+            raise RuntimeError("the vault is locked")
+        self._vault.keep_current()
+        self.changed.emit()
+
     def account(self, account_id: str) -> Account | None:
         return next((a for a in self.data.accounts if a.id == account_id), None)
 
@@ -117,22 +138,17 @@ class VaultSession(QObject):
         """
         if self._vault is None:
             raise RuntimeError("the vault is locked")
-        new = edit(self._vault.data)
-        self._vault.save(new)
+        new = self._vault.apply(edit)
         self.changed.emit()
         return new
 
     def update_with(self, edit: Callable[[VaultData], tuple[VaultData, T]]) -> T:
         """Like `update`, for edits that also return something (the new account...)."""
-        extra: list[T] = []
-
-        def run(data: VaultData) -> VaultData:
-            new, value = edit(data)
-            extra.append(value)
-            return new
-
-        self.update(run)
-        return extra[0]
+        if self._vault is None:
+            raise RuntimeError("the vault is locked")
+        value = self._vault.apply_with(edit)
+        self.changed.emit()
+        return value
 
     def worker_vault(self) -> WorkerVault:
         """The vault for the enrollment flow and round trip running in workers."""
@@ -157,9 +173,7 @@ class VaultSession(QObject):
             raise RuntimeError("the vault is locked")
 
         def work() -> T:
-            new, value = edit(vault.data)
-            vault.save(new)
-            return value
+            return vault.apply_with(edit)
 
         job = jobs.start(work, parent, self._save_pool)
         job.succeeded.connect(lambda _value: self.changed.emit() if self._vault is vault else None)
@@ -168,7 +182,8 @@ class VaultSession(QObject):
     def change_password_job(self, password: str, parent: QObject | None = None) -> jobs.Job:
         """Rewrap the master key under a new password (Argon2id again) in a worker.
 
-        Runs on the save pool, so it cannot interleave with another save.
+        The same ordered change as `desktop-2fa passwd` (`OpenVault.change_password`:
+        kept versions first, then the vault), under the vault's writer lock.
         """
         vault = self._vault
         if vault is None:
@@ -181,7 +196,6 @@ class VaultSession(QObject):
         if self._vault is None:
             return
         self._save_pool.waitForDone()
-        with self.write_lock:
-            self._vault.lock()
+        self._vault.lock()  # waits for a worker's save in progress
         self._vault = None
         self.locked.emit()

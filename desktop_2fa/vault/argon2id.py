@@ -14,6 +14,8 @@ import threading
 
 from _argon2_cffi_bindings import ffi, lib
 
+from desktop_2fa.vault.kdf import KdfParams
+
 KEY_BYTES = 32
 
 _Inputs = tuple[bytes, bytes, int, int, int]
@@ -79,14 +81,27 @@ class _Prefetch:
 _pending: list[_Prefetch] = []
 
 
-def prefetch(password: str, salt: bytes, time_cost: int, memory_kib: int, lanes: int) -> None:
+def _inputs(password: str, params: KdfParams) -> _Inputs:
+    return (
+        password.encode("utf-8"),
+        params.salt,
+        params.time_cost,
+        params.memory_kib,
+        params.lanes,
+    )
+
+
+def prefetch(password: str, params: KdfParams) -> None:
     """Start deriving a key in the background; a later identical `derive` waits for it."""
-    _pending.append(_Prefetch((password.encode("utf-8"), salt, time_cost, memory_kib, lanes)))
+    _pending.append(_Prefetch(_inputs(password, params)))
 
 
-def derive(password: str, salt: bytes, time_cost: int, memory_kib: int, lanes: int) -> bytes:
-    """Argon2id(password, salt) -> 32-byte key. Uses a matching prefetch if one exists."""
-    inputs = (password.encode("utf-8"), salt, time_cost, memory_kib, lanes)
+def derive(password: str, params: KdfParams) -> bytes:
+    """Argon2id(password, salt) -> 32-byte key. Uses a matching prefetch if one exists.
+
+    `KdfParams` has already refused anything above the ceilings (`kdf.py`).
+    """
+    inputs = _inputs(password, params)
     for job in list(_pending):
         if job.inputs == inputs:
             _pending.remove(job)

@@ -11,7 +11,6 @@ depend on the choice.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -19,46 +18,37 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from desktop_2fa.vault import argon2id
 from desktop_2fa.vault.errors import InvalidKdfParams
 
+# KdfParams and its bounds live in the light `kdf` module; re-exported here.
+from desktop_2fa.vault.kdf import (
+    MAX_LANES,
+    MAX_MEMORY_KIB,
+    MAX_TIME_COST,
+    MAX_WORK_KIB,
+    MIN_MEMORY_KIB,
+    MIN_TIME_COST,
+    SALT_BYTES,
+    KdfParams,
+)
+
+__all__ = [
+    "MAX_LANES",
+    "MAX_MEMORY_KIB",
+    "MAX_TIME_COST",
+    "MAX_WORK_KIB",
+    "MIN_MEMORY_KIB",
+    "MIN_TIME_COST",
+    "SALT_BYTES",
+    "KdfParams",
+    "default_kdf_params",
+    "derive_key",
+    "new_key",
+    "new_nonce",
+    "open_sealed",
+    "seal",
+]
+
 KEY_BYTES = 32  # AES-256
 NONCE_BYTES = 12  # 96-bit GCM nonce (NIST SP 800-38D section 8.2)
-SALT_BYTES = 16
-
-# Floors for vaults this program creates (DESIGN.md: at least 64 MiB and 3 passes).
-MIN_MEMORY_KIB = 64 * 1024
-MIN_TIME_COST = 3
-# Ceilings for vaults it opens: a hand-edited header must not make unlock take
-# minutes or exhaust memory before the authentication check can refuse it.
-MAX_MEMORY_KIB = 4 * 1024 * 1024
-MAX_TIME_COST = 64
-MAX_LANES = 64
-
-
-@dataclass(frozen=True, slots=True)
-class KdfParams:
-    """Argon2id parameters, stored in the vault header."""
-
-    salt: bytes
-    time_cost: int
-    memory_kib: int
-    lanes: int
-
-    def __post_init__(self) -> None:
-        if len(self.salt) < 8:
-            raise InvalidKdfParams("Argon2id salt must be at least 8 bytes")
-        if not 1 <= self.time_cost <= MAX_TIME_COST:
-            raise InvalidKdfParams(f"Argon2id passes must be 1 to {MAX_TIME_COST}")
-        if not 1 <= self.lanes <= MAX_LANES:
-            raise InvalidKdfParams(f"Argon2id lanes must be 1 to {MAX_LANES}")
-        if not 8 * self.lanes <= self.memory_kib <= MAX_MEMORY_KIB:
-            raise InvalidKdfParams("Argon2id memory is out of range")
-
-    @classmethod
-    def new(cls, *, time_cost: int, memory_kib: int, lanes: int) -> KdfParams:
-        return cls(os.urandom(SALT_BYTES), time_cost, memory_kib, lanes)
-
-    def with_new_salt(self) -> KdfParams:
-        return KdfParams(os.urandom(SALT_BYTES), self.time_cost, self.memory_kib, self.lanes)
-
 
 # Measured on the 2-core reference machine (see README "Vault"): 256 MiB, 3
 # passes, 4 lanes takes about 0.45 s, the "about half a second" DESIGN.md asks
@@ -77,9 +67,7 @@ def default_kdf_params() -> KdfParams:
 def derive_key(password: str, params: KdfParams) -> bytes:
     """Argon2id(password) -> 256-bit key-encryption key (RFC 9106, version 0x13)."""
     try:
-        return argon2id.derive(
-            password, params.salt, params.time_cost, params.memory_kib, params.lanes
-        )
+        return argon2id.derive(password, params)
     except argon2id.Argon2Failed as e:
         raise InvalidKdfParams(str(e)) from e
 

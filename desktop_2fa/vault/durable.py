@@ -1,8 +1,12 @@
 """Crash-safe file replacement and the backups folder (DESIGN.md, house style 7).
 
-Temp file in the same folder (mode 0600, O_EXCL), write, fsync, keep the old
-file as a hard link in `backups/`, `os.replace`, fsync the folder. A kill at
-any instant leaves either the old or the new file under the real name.
+`write_private_file` is the one function that writes a private file, for the
+vault, its kept versions, the remembered generations, exports and backup-code
+sheets: temp file in the same folder (mode 0600, O_EXCL), write, fsync,
+`os.replace`, fsync the folder. A kill at any instant leaves either the old or
+the new file under the real name, and nothing is ever readable by others.
+`replace_durably` adds the vault's history: the old file is kept as a hard
+link in `backups/` just before the replace.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 KEEP_VERSIONS = 10
@@ -74,11 +78,27 @@ def _prune(path: Path, keep: int) -> None:
             old.unlink()
 
 
-def _remove_stale_temps(path: Path) -> None:
-    # Left behind by a process killed mid-write; only called under the write lock.
-    for stale in path.parent.glob(f".{path.name}.*.tmp"):
-        with contextlib.suppress(FileNotFoundError):
-            stale.unlink()
+def _temp_name(path: Path) -> Path:
+    return path.parent / f".{path.name}.{os.urandom(6).hex()}.tmp"
+
+
+def remove_stale_temps(path: Path) -> None:
+    """Remove temp files a killed writer left beside `path` and in its backups/.
+
+    Only under `write_lock(path)`: no other writer of ours is mid-write then.
+    """
+    for folder in (path.parent, backups_dir(path)):
+        for stale in folder.glob(f".{path.name}.*.tmp"):
+            with contextlib.suppress(FileNotFoundError):
+                stale.unlink()
+
+
+def has_stale_temps(path: Path) -> bool:
+    return any(
+        True
+        for folder in (path.parent, backups_dir(path))
+        for _ in folder.glob(f".{path.name}.*.tmp")
+    )
 
 
 @contextlib.contextmanager
@@ -97,16 +117,25 @@ def write_lock(path: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def replace_durably(path: Path, data: bytes, *, keep: int = KEEP_VERSIONS) -> os.stat_result:
-    """Atomically make `path` hold `data`, keeping the previous content in backups/.
+def write_private_file(
+    path: Path, data: bytes, *, before_replace: Callable[[], None] | None = None
+) -> os.stat_result:
+    """Atomically make `path` hold `data`, readable by its owner only (0600).
 
-    `path` must be the real file (symlinks resolved), so that saving through a
-    link updates its target rather than replacing the link. Must be called
-    under `write_lock(path)`. Returns the new file's stat.
+    Temp file in the same folder (created 0600 with O_EXCL, never another
+    mode for a moment), write, fsync, `before_replace()`, `os.replace`, fsync
+    the folder. On any failure before the replace the temp file is removed
+    and `path` is untouched. Returns the new file's stat.
+
+    Raises:
+        OSError: named after `path`, not after the temp file (ENOSPC when the
+            disk is full: nothing was changed then).
     """
-    _remove_stale_temps(path)
-    tmp = path.parent / f".{path.name}.{os.urandom(6).hex()}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    tmp = _temp_name(path)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as e:  # name the file the user knows, not our temp file
+        raise OSError(e.errno, e.strerror, str(path)) from e
     try:
         try:
             view = memoryview(data)
@@ -116,18 +145,38 @@ def replace_durably(path: Path, data: bytes, *, keep: int = KEEP_VERSIONS) -> os
             os.fsync(fd)
         finally:
             os.close(fd)
-        if keep > 0:
-            _keep_old_version(path)
+        if before_replace is not None:
+            before_replace()
         os.replace(tmp, path)
+    except OSError as e:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        if e.filename == str(tmp) or e.filename is None:
+            raise OSError(e.errno, e.strerror, str(path)) from e
+        raise
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
-    # The new content is in place: nothing after this point may report the save
-    # as failed (a caller would then believe the old content is still there).
+    # The new content is in place: nothing after this point may report the
+    # write as failed (a caller would then believe the old content is there).
     with contextlib.suppress(OSError):
         _fsync_dir(path.parent)
+    return path.stat()
+
+
+def replace_durably(path: Path, data: bytes, *, keep: int = KEEP_VERSIONS) -> os.stat_result:
+    """`write_private_file`, keeping the previous content in backups/ (last `keep`).
+
+    `path` must be the real file (symlinks resolved), so that saving through a
+    link updates its target rather than replacing the link. Must be called
+    under `write_lock(path)`. Returns the new file's stat.
+    """
+    remove_stale_temps(path)
+    st = write_private_file(
+        path, data, before_replace=(lambda: _keep_old_version(path)) if keep > 0 else None
+    )
     if keep > 0:
         with contextlib.suppress(OSError):
             _prune(path, keep)
-    return path.stat()
+    return st

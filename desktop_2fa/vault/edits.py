@@ -236,9 +236,38 @@ def select_one(data: VaultData, query: str) -> Account:
 _DECORATION = re.compile(r"^(\d{1,3}[.)]|#\d{1,3}|[-•*·])$")
 
 
+_HALF = re.compile(r"\d{4}")
+
+
+def _tokens_to_codes(tokens: list[str]) -> list[str]:
+    """Pair Google's half codes: `1234 5678` is one 8-digit code printed in two groups."""
+    codes: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        following = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if _HALF.fullmatch(token) and _HALF.fullmatch(following):
+            codes.append(f"{token} {following}")
+            i += 2
+        else:
+            codes.append(token)
+            i += 1
+    return codes
+
+
 def split_backup_codes(text: str) -> list[str]:
-    """The codes in a pasted block: split on spaces, commas and semicolons, minus numbering."""
-    return [t for t in re.split(r"[\s,;]+", text) if t and not _DECORATION.match(t)]
+    """The codes in a pasted block, minus list numbering and bullets.
+
+    Codes are split on newlines, commas and semicolons; within a line, on
+    spaces too, except that two 4-digit groups in a row are one code (Google
+    prints its 8-digit codes as `1234 5678`; issue 9). A line of several
+    8-digit codes, or of `abcde-fghij` codes side by side, keeps each one.
+    """
+    codes: list[str] = []
+    for line in re.split(r"[\n\r,;]+", text):
+        tokens = [t for t in line.split() if not _DECORATION.match(t)]
+        codes.extend(_tokens_to_codes(tokens))
+    return codes
 
 
 def _dedupe(codes: Iterable[str]) -> list[str]:

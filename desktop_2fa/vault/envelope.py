@@ -28,13 +28,17 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from desktop_2fa.vault.crypto import KdfParams
-from desktop_2fa.vault.errors import CorruptVault, InvalidKdfParams, UnsupportedVersion
+from desktop_2fa.vault.errors import CorruptVault, UnknownKeySlot, UnsupportedVersion
+from desktop_2fa.vault.kdf import KdfParams, from_header
 
 FORMAT_NAME = "desktop-2fa-vault"
 FORMAT_VERSION = 1
+MAX_FILE_BYTES = 64 * 2**20  # 1,000 accounts take 600 KB; nothing larger is read
+SLOT_TYPES = ("password",)  # every type this version can open and write back
+MAX_SLOTS = 16  # a header is ours to bound: each slot costs an AES-GCM attempt
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,25 +72,29 @@ def canonical(obj: Any) -> bytes:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
 
-def _kdf_dict(kdf: KdfParams) -> dict[str, Any]:
-    return {
-        "name": "argon2id",
-        "salt": _b64(kdf.salt),
-        "time_cost": kdf.time_cost,
-        "memory_kib": kdf.memory_kib,
-        "lanes": kdf.lanes,
-    }
+def _slot_list(slots: tuple[PasswordSlot, ...]) -> list[dict[str, str]]:
+    return [{"type": "password", "nonce": _b64(s.nonce), "key": _b64(s.wrapped_key)} for s in slots]
 
 
 def _header(kdf: KdfParams, slots: tuple[PasswordSlot, ...]) -> dict[str, Any]:
     return {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
-        "kdf": _kdf_dict(kdf),
-        "slots": [
-            {"type": "password", "nonce": _b64(s.nonce), "key": _b64(s.wrapped_key)} for s in slots
-        ],
+        "kdf": kdf.to_header(),
+        "slots": _slot_list(slots),
     }
+
+
+def header_marks(kdf: KdfParams, slots: tuple[PasswordSlot, ...]) -> tuple[bytes, bytes]:
+    """Byte strings every file `encode` writes with this header contains.
+
+    Lets a caller check that a kept version still has the vault's header by
+    reading only its tail, without parsing it.
+    """
+    return (
+        b'"kdf":' + canonical(kdf.to_header()) + b",",
+        b'"slots":' + canonical(_slot_list(slots)) + b",",
+    )
 
 
 def header_aad(kdf: KdfParams, slots: tuple[PasswordSlot, ...]) -> bytes:
@@ -96,7 +104,7 @@ def header_aad(kdf: KdfParams, slots: tuple[PasswordSlot, ...]) -> bytes:
 
 def slot_aad(kdf: KdfParams) -> bytes:
     """Associated data for a password slot: format, version and the KDF it needs."""
-    return canonical({"format": FORMAT_NAME, "version": FORMAT_VERSION, "kdf": _kdf_dict(kdf)})
+    return canonical({"format": FORMAT_NAME, "version": FORMAT_VERSION, "kdf": kdf.to_header()})
 
 
 def encode(envelope: Envelope) -> bytes:
@@ -120,24 +128,16 @@ def _without_checksum(raw: bytes, checksum: str) -> bytes:
     return b"{" + raw[len(member) : -1]
 
 
-def _int(d: dict[str, Any], key: str) -> int:
-    value = d.get(key)
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise CorruptVault(f"kdf {key} is not a number")
-    return value
+def check_format(obj: object) -> dict[str, Any]:
+    """The parsed file as a dict when its format and version are ones we read.
 
-
-def decode(raw: bytes) -> Envelope:
-    """Parse and check a vault file's bytes (no key needed).
+    Shared with `cli/unlock_ahead.py`, which peeks at the header before the
+    real unlock.
 
     Raises:
         UnsupportedVersion: written by a newer desktop-2fa.
-        CorruptVault: anything else wrong with the bytes.
+        CorruptVault: not a vault file of ours.
     """
-    try:
-        obj = json.loads(raw)
-    except (ValueError, UnicodeDecodeError, RecursionError) as e:
-        raise CorruptVault("not readable as a vault file; it may be truncated") from e
     if not isinstance(obj, dict) or obj.get("format") != FORMAT_NAME:
         raise CorruptVault("not a desktop-2fa vault file")
     version = obj.get("version")
@@ -147,33 +147,66 @@ def decode(raw: bytes) -> Envelope:
         raise UnsupportedVersion(version, FORMAT_VERSION)
     if version < 1:
         raise CorruptVault(f"unknown format version {version}")
+    return obj
+
+
+def _slots(raw: object) -> tuple[PasswordSlot, ...]:
+    if not isinstance(raw, list):
+        raise CorruptVault("the key slots are not a list")
+    if len(raw) > MAX_SLOTS:
+        raise CorruptVault(f"{len(raw)} key slots (at most {MAX_SLOTS})")
+    slots = []
+    for s in raw:
+        if not isinstance(s, dict):
+            raise CorruptVault("a key slot is not an object")
+        kind = s.get("type")
+        if kind not in SLOT_TYPES:
+            # Dropping it would erase it on the next save (issue 9).
+            raise UnknownKeySlot(str(kind)[:40])
+        slots.append(
+            PasswordSlot(_unb64(s.get("nonce"), "slot nonce"), _unb64(s.get("key"), "slot key"))
+        )
+    if not slots:
+        raise CorruptVault("no password slot")
+    return tuple(slots)
+
+
+def read_file(path: Path) -> bytes:
+    """A vault file's bytes (the vault, or a kept version), at most `MAX_FILE_BYTES`.
+
+    Raises:
+        OSError; CorruptVault: the file is larger than any vault.
+    """
+    with open(path, "rb") as f:
+        raw = f.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise CorruptVault(f"the file is larger than {MAX_FILE_BYTES // 2**20} MB")
+    return raw
+
+
+def decode(raw: bytes) -> Envelope:
+    """Parse and check a vault file's bytes (no key needed).
+
+    Raises:
+        UnsupportedVersion: written by a newer desktop-2fa.
+        UnknownKeySlot: a key slot this version cannot open or write back.
+        KdfTooCostly: the header asks for more key derivation than we allow.
+        CorruptVault: anything else wrong with the bytes.
+    """
+    try:
+        obj = json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError) as e:
+        raise CorruptVault("not readable as a vault file; it may be truncated") from e
+    obj = check_format(obj)
     checksum = obj.pop("checksum", None)
     if not isinstance(checksum, str) or not hmac.compare_digest(
         checksum, hashlib.sha256(_without_checksum(raw, checksum)).hexdigest()
     ):
         raise CorruptVault("the file was changed outside desktop-2fa (checksum mismatch)")
-
-    try:
-        kdf_obj = obj["kdf"]
-        if kdf_obj.get("name") != "argon2id":
-            raise CorruptVault(f"unknown key derivation {kdf_obj.get('name')!r}")
-        kdf = KdfParams(
-            salt=_unb64(kdf_obj.get("salt"), "kdf salt"),
-            time_cost=_int(kdf_obj, "time_cost"),
-            memory_kib=_int(kdf_obj, "memory_kib"),
-            lanes=_int(kdf_obj, "lanes"),
-        )
-        slots = tuple(
-            PasswordSlot(_unb64(s.get("nonce"), "slot nonce"), _unb64(s.get("key"), "slot key"))
-            for s in obj["slots"]
-            if s.get("type") == "password"
-        )
-        nonce = _unb64(obj["nonce"], "nonce")
-        ciphertext = _unb64(obj["ciphertext"], "ciphertext")
-    except (KeyError, TypeError, AttributeError) as e:
-        raise CorruptVault(f"missing or malformed {e}") from e
-    except InvalidKdfParams as e:
-        raise CorruptVault(str(e)) from e
-    if not slots:
-        raise CorruptVault("no password slot")
+    if "kdf" not in obj or "slots" not in obj:
+        raise CorruptVault("missing or malformed header")
+    kdf = from_header(obj["kdf"])
+    slots = _slots(obj["slots"])
+    nonce = _unb64(obj.get("nonce"), "nonce")
+    ciphertext = _unb64(obj.get("ciphertext"), "ciphertext")
     return Envelope(kdf=kdf, slots=slots, nonce=nonce, ciphertext=ciphertext)

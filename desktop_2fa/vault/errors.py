@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from desktop_2fa.core.text import listed, shown
+
 
 class VaultError(Exception):
     """Base of everything `desktop_2fa.vault` raises."""
@@ -56,9 +58,65 @@ class InvalidKdfParams(VaultError):
     pass
 
 
+class KdfTooCostly(InvalidKdfParams):
+    """The header asks Argon2id for more than desktop-2fa allows (refused before deriving).
+
+    Attributes:
+        parameter: "memory", "passes", "memory x passes" or "lanes".
+        value, limit: as shown to a user ("4096 MiB", "1024 MiB").
+    """
+
+    def __init__(self, parameter: str, value: str, limit: str) -> None:
+        super().__init__(
+            f"the vault header asks Argon2id for {parameter} {value}, above the "
+            f"{limit} desktop-2fa allows; it was refused before deriving any key"
+        )
+        self.parameter = parameter
+        self.value = value
+        self.limit = limit
+
+
+class UnknownKeySlot(VaultError):
+    """A key slot of a type this version does not know (it would be lost on the next save)."""
+
+    def __init__(self, slot_type: str) -> None:
+        super().__init__(
+            f"the vault has a key slot of type {slot_type!r} that this desktop-2fa does not "
+            "know; update desktop-2fa to open it (nothing was changed)"
+        )
+        self.slot_type = slot_type
+
+
+class VaultLocked(VaultError):
+    def __init__(self) -> None:
+        super().__init__("the vault is locked; unlock it and repeat the change")
+
+
+class VersionNotFound(VaultError):
+    """`restore VERSION` named no kept version."""
+
+    def __init__(self, wanted: str) -> None:
+        super().__init__(
+            f"there is no kept version {wanted} of this vault; 'desktop-2fa restore' lists them"
+        )
+        self.wanted = wanted
+
+
+class RollbackHold(VaultError):
+    """An HOTP code was asked for from a vault older than one opened before."""
+
+    def __init__(self, opened: int, highest: int) -> None:
+        super().__init__(
+            f"no HOTP code is given from this vault: it is generation {opened}, older than "
+            f"generation {highest} opened before, so its counters may repeat codes already used"
+        )
+        self.opened = opened
+        self.highest = highest
+
+
 class AccountNotFound(VaultError):
     def __init__(self, query: str) -> None:
-        super().__init__(f"no account matches {query!r}")
+        super().__init__(f"no account matches '{shown(query)}'")
         self.query = query
 
 
@@ -69,9 +127,9 @@ class NoAccountNamed(VaultError):
 
 class AmbiguousAccount(VaultError):
     def __init__(self, query: str, labels: list[str]) -> None:
-        shown = ", ".join(labels[:5]) + (", ..." if len(labels) > 5 else "")
         super().__init__(
-            f"{query!r} matches {len(labels)} accounts ({shown}); be more specific or use the id"
+            f"'{shown(query)}' matches {len(labels)} accounts ({listed(labels)}); "
+            "be more specific or use the id"
         )
         self.query = query
         self.labels = labels
@@ -79,11 +137,11 @@ class AmbiguousAccount(VaultError):
 
 class DuplicateAccount(VaultError):
     def __init__(self, label: str) -> None:
-        super().__init__(f"{label} is already in the vault with the same secret")
+        super().__init__(f"{shown(label)} is already in the vault with the same secret")
         self.label = label
 
 
 class BackupCodeNotFound(VaultError):
     def __init__(self, label: str) -> None:
-        super().__init__(f"{label} has no backup code like that")
+        super().__init__(f"{shown(label)} has no backup code like that")
         self.label = label

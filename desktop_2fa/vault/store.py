@@ -1,49 +1,112 @@
-"""Open, create, save and re-key a vault file.
+"""Open, create and change a vault file, through one serialized writer.
 
-vault = VaultFile(path).unlock(password)   # runs Argon2id once
-vault.save(new_data)                       # never runs the KDF again
-vault.change_password(new_password)        # rewraps the master key only
+    vault = VaultFile(path).unlock(password)          # runs Argon2id once
+    vault.apply(lambda data: edits.remove_account(data, account_id))
+    account = vault.apply_with(lambda data: edits.add_account(data, spec, now))
+    vault.change_password(new_password)               # rewraps the master key only
+
+One writer (DESIGN.md, house style 11; issue 9, item 4): every change is an
+edit function. `apply` takes this vault's lock (threads of this process) and
+the file's write lock (other processes), re-reads the file if anyone saved it
+since, runs the edit on those latest contents and writes the result with the
+next generation number. Nobody saves a snapshot read earlier, so a change
+made meanwhile by the UI thread, a worker, the wizard or another process is
+never erased. Saving never runs the key derivation.
+
+Rollback (item 3): after unlocking, `rollback` is a `RollbackStatus` when
+this vault's generation is below the highest this computer has opened or
+saved (`rollback.SeenGenerations`); otherwise None. Until the user chooses
+(`restore(newest)` or `keep_current()`), `check_hotp_allowed()` refuses, so
+no HOTP code comes from counters that may already have been used. For the
+desktop app's banner::
+
+    status = vault.rollback            # opened, highest_seen, newest_kept
+    vault.restore(status.newest_kept)  # "Restore newest"
+    vault.keep_current()               # "Keep this one"
+
+and its restore dialog: `vault.kept_versions()` lists (path, saved_at,
+generation, accounts), `vault.restore(version)` restores one. When the
+current file will not open at all: `VaultFile(path).kept_versions(password)`
+and `VaultFile(path).restore(unlocked_version)`.
+
+Password change (item 1): see `OpenVault.change_password` and `rewrap.py`.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
-from desktop_2fa.vault import contents, crypto, envelope
-from desktop_2fa.vault.durable import list_backups, replace_durably, write_lock
+from desktop_2fa.vault import envelope, payload, rewrap
+from desktop_2fa.vault.crypto import KdfParams, default_kdf_params, new_key
+from desktop_2fa.vault.durable import (
+    KEEP_VERSIONS,
+    list_backups,
+    remove_stale_temps,
+    replace_durably,
+    write_lock,
+)
 from desktop_2fa.vault.errors import (
     CorruptVault,
+    RollbackHold,
     VaultChangedOnDisk,
     VaultError,
     VaultExists,
+    VaultLocked,
     VaultNotFound,
-    WrongPassword,
+    VersionNotFound,
 )
 from desktop_2fa.vault.model import VaultData
+from desktop_2fa.vault.payload import Stamp
+from desktop_2fa.vault.rollback import RollbackStatus, SeenGenerations
+
+if TYPE_CHECKING:
+    from desktop_2fa.vault.versions import KeptVersion, UnlockedVersion
+
+T = TypeVar("T")
 
 
 def _stat_key(st: os.stat_result) -> tuple[int, int, int]:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-class VaultFile:
-    """A vault on disk, not yet unlocked."""
+def _read(path: Path) -> tuple[bytes, os.stat_result]:
+    try:
+        st = os.stat(path)
+        return envelope.read_file(path), st
+    except FileNotFoundError:
+        raise VaultNotFound(path) from None
 
-    def __init__(self, path: Path) -> None:
+
+class VaultFile:
+    """A vault on disk, not yet unlocked.
+
+    Args:
+        seen: where the highest generation per vault is remembered; the user's
+            state folder (`$DESKTOP_2FA_STATE_DIR` for tests) when None.
+    """
+
+    def __init__(self, path: Path, seen: SeenGenerations | None = None) -> None:
         self.path = Path(path)
+        self._seen = seen
+
+    @property
+    def seen(self) -> SeenGenerations:
+        if self._seen is None:
+            self._seen = SeenGenerations.default()
+        return self._seen
 
     def exists(self) -> bool:
         return self.path.exists()
 
     def create(
-        self,
-        password: str,
-        data: VaultData | None = None,
-        kdf: crypto.KdfParams | None = None,
+        self, password: str, data: VaultData | None = None, kdf: KdfParams | None = None
     ) -> OpenVault:
-        """Write a new vault. Refuses to overwrite an existing file.
+        """Write a new vault (generation 1, a new random id). Refuses to overwrite.
 
         Raises:
             VaultExists
@@ -51,163 +114,316 @@ class VaultFile:
         if self.path.exists():
             raise VaultExists(self.path)
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        kdf = kdf or crypto.default_kdf_params()
-        master = bytearray(crypto.new_key())
-        vault = OpenVault(self.path, kdf, _make_slot(password, kdf, master), master, None)
+        kdf = kdf or default_kdf_params()
+        master = bytearray(new_key())
+        slots = payload.password_slot(password, kdf, master)
+        vault = OpenVault(
+            self,
+            kdf=kdf,
+            slots=slots,
+            master=master,
+            stamp=Stamp.new(),
+            data=VaultData(),
+            disk_state=None,
+        )
         with write_lock(self.path.resolve()):
             if self.path.exists():
                 raise VaultExists(self.path)
-            vault._write(data or VaultData())
-        vault.data = data or VaultData()
+            vault._write(data or VaultData(), vault.stamp)
         return vault
 
     def read_envelope(self) -> tuple[bytes, envelope.Envelope]:
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
-            raise VaultNotFound(self.path) from None
+        raw, _ = _read(self.path)
         return raw, envelope.decode(raw)
 
     def unlock(self, password: str) -> OpenVault:
-        """Derive the key, unwrap the master key and decrypt the contents.
+        """Derive the key, unwrap the master key, decrypt; repair; check for a rollback.
 
         Raises:
-            VaultNotFound, WrongPassword, CorruptVault, UnsupportedVersion
+            VaultNotFound, WrongPassword, CorruptVault, UnsupportedVersion,
+            UnknownKeySlot, KdfTooCostly (the last two before any key derivation)
         """
-        try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            raise VaultNotFound(self.path) from None
-        _, env = self.read_envelope()
-        kek = crypto.derive_key(password, env.kdf)
-        slot_aad = envelope.slot_aad(env.kdf)
-        master: bytes | None = None
-        for slot in env.slots:
-            master = crypto.open_sealed(kek, slot.nonce, slot.wrapped_key, slot_aad)
-            if master is not None:
-                break
-        if master is None:
-            raise WrongPassword()
-        plaintext = crypto.open_sealed(
-            master, env.nonce, env.ciphertext, envelope.header_aad(env.kdf, env.slots)
-        )
-        if plaintext is None:
+        raw, st = _read(self.path)
+        env = envelope.decode(raw)
+        master = payload.unwrap(password, env)
+        opened = payload.open_with(master, env)
+        if opened is None:
             raise CorruptVault("the encrypted contents do not match their header")
-        try:
-            payload = json.loads(plaintext)
-        except (ValueError, RecursionError) as e:
-            raise CorruptVault("the decrypted contents are not JSON") from e
-        vault = OpenVault(self.path, env.kdf, env.slots, bytearray(master), _stat_key(st))
-        vault.data = contents.from_dict(payload)
+        vault = OpenVault(
+            self,
+            kdf=env.kdf,
+            slots=env.slots,
+            master=bytearray(master),
+            stamp=opened.stamp,
+            data=opened.data,
+            disk_state=_stat_key(st),
+        )
+        with contextlib.suppress(OSError):  # a read-only folder still opens
+            vault._repair_kept_versions()
+        vault._check_rollback()
+        return vault
+
+    def kept_versions(self, password: str) -> list[UnlockedVersion]:
+        """The kept versions `password` opens, newest first; for a vault that will not open."""
+        from desktop_2fa.vault import versions  # only when asked: `code` never lists
+
+        return versions.unlock_kept_versions(self.path, password)
+
+    def restore(self, unlocked: UnlockedVersion) -> OpenVault:
+        """Make a kept version the vault again, with the password that opened it.
+
+        The current file (damaged, perhaps) is kept as a version too. The
+        restored contents get a generation above any seen, so the next
+        unlock reports no rollback.
+
+        Raises:
+            CorruptVault: the version changed since it was listed.
+        """
+        opened = payload.open_with(unlocked.master, unlocked.env)
+        if opened is None:
+            raise CorruptVault("the kept version changed since it was listed")
+        env = unlocked.env
+        vault = OpenVault(
+            self,
+            kdf=env.kdf,
+            slots=env.slots,
+            master=bytearray(unlocked.master),
+            stamp=opened.stamp,
+            data=opened.data,
+            disk_state=None,
+        )
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with write_lock(self.path.resolve()):
+            highest = self.seen.highest(opened.stamp.vault_id) or 0
+            vault._write(opened.data, opened.stamp.next(at_least=highest))
         return vault
 
 
-def _make_slot(
-    password: str, kdf: crypto.KdfParams, master: bytearray
-) -> tuple[envelope.PasswordSlot, ...]:
-    kek = crypto.derive_key(password, kdf)
-    nonce = crypto.new_nonce()
-    wrapped = crypto.seal(kek, nonce, bytes(master), envelope.slot_aad(kdf))
-    return (envelope.PasswordSlot(nonce, wrapped),)
-
-
 class OpenVault:
-    """An unlocked vault: the current contents plus the master key to save them."""
+    """An unlocked vault: the latest contents, the master key, and the one writer."""
 
     def __init__(
         self,
-        path: Path,
-        kdf: crypto.KdfParams,
+        file: VaultFile,
+        *,
+        kdf: KdfParams,
         slots: tuple[envelope.PasswordSlot, ...],
         master: bytearray,
+        stamp: Stamp,
+        data: VaultData,
         disk_state: tuple[int, int, int] | None,
     ) -> None:
-        self.path = path
-        self.data = VaultData()
+        self.path = file.path
+        self.data = data
+        self.rollback: RollbackStatus | None = None
+        self._file = file
         self._kdf = kdf
         self._slots = slots
         self._master = master
+        self._stamp = stamp
         self._disk_state = disk_state
+        # Threads of this process; `write_lock` serialises processes.
+        self._lock = threading.RLock()
 
     @property
-    def kdf(self) -> crypto.KdfParams:
+    def kdf(self) -> KdfParams:
         return self._kdf
+
+    @property
+    def stamp(self) -> Stamp:
+        return self._stamp
+
+    @property
+    def generation(self) -> int:
+        return self._stamp.generation
+
+    @property
+    def vault_id(self) -> str:
+        return self._stamp.vault_id
 
     @property
     def locked(self) -> bool:
         return not any(self._master)
 
-    def _seal(self, plaintext: bytes) -> bytes:
-        nonce = crypto.new_nonce()
-        aad = envelope.header_aad(self._kdf, self._slots)
-        ciphertext = crypto.seal(bytes(self._master), nonce, plaintext, aad)
-        return envelope.encode(envelope.Envelope(self._kdf, self._slots, nonce, ciphertext))
+    def _real(self) -> Path:
+        return self.path.resolve()
 
-    def _write(self, data: VaultData) -> None:
-        if self.locked:
-            raise RuntimeError("the vault is locked")
-        plaintext = json.dumps(contents.to_dict(data), separators=(",", ":")).encode()
-        st = replace_durably(self.path.resolve(), self._seal(plaintext))
+    # --- the one writer -------------------------------------------------------------
+    def _write(self, data: VaultData, stamp: Stamp, *, keep: int = KEEP_VERSIONS) -> None:
+        """Seal and durably write; the caller holds the write lock."""
+        sealed = payload.seal(bytes(self._master), self._kdf, self._slots, data, stamp)
+        st = replace_durably(self._real(), sealed, keep=keep)
         self._disk_state = _stat_key(st)
+        self.data, self._stamp = data, stamp
+        self._file.seen.record(stamp.vault_id, stamp.generation)
 
-    def _check_unchanged(self) -> None:
-        try:
-            current = _stat_key(os.stat(self.path))
-        except FileNotFoundError:
-            current = None
-        if current != self._disk_state:
-            raise VaultChangedOnDisk(self.path)
-
-    def save(self, data: VaultData) -> None:
-        """Encrypt and durably write `data`; it becomes `self.data`.
+    def _refresh(self) -> None:
+        """Take over what another process saved since we read the file.
 
         Raises:
-            VaultChangedOnDisk: another program saved the file since we read it.
+            VaultChangedOnDisk: the file is gone, is another vault, or is
+                older than what we hold (someone put an old copy back meanwhile).
         """
-        with write_lock(self.path.resolve()):
-            self._check_unchanged()
-            self._write(data)
-        self.data = data
+        try:
+            raw, st = _read(self.path)
+        except VaultNotFound as e:
+            raise VaultChangedOnDisk(self.path) from e
+        if _stat_key(st) == self._disk_state:
+            return
+        try:
+            env = envelope.decode(raw)
+            opened = payload.open_with(bytes(self._master), env)
+        except VaultError as e:
+            raise VaultChangedOnDisk(self.path) from e
+        if (
+            opened is None
+            or opened.stamp.vault_id != self.vault_id
+            or opened.stamp.generation < self.generation
+        ):
+            raise VaultChangedOnDisk(self.path)
+        # Its header too: a password changed elsewhere must stay changed.
+        self._kdf, self._slots = env.kdf, env.slots
+        self.data, self._stamp = opened.data, opened.stamp
+        self._disk_state = _stat_key(st)
 
+    def apply(self, edit: Callable[[VaultData], VaultData]) -> VaultData:
+        """Run `edit` on the latest contents and save the result durably.
+
+        An edit that returns its argument unchanged writes nothing.
+
+        Raises:
+            VaultLocked: the vault was locked.
+            VaultChangedOnDisk: see `_refresh`; nothing was saved.
+            whatever `edit` raises (DuplicateAccount...): nothing was saved.
+        """
+        with self._lock:
+            self._require_unlocked()
+            with write_lock(self._real()):
+                self._refresh()
+                new = edit(self.data)
+                if new is not self.data:
+                    self._write(new, self._stamp.next())
+                return new
+
+    def apply_with(self, edit: Callable[[VaultData], tuple[VaultData, T]]) -> T:
+        """Like `apply`, for edits that also return something (the new account...)."""
+        extra: list[T] = []
+
+        def run(data: VaultData) -> VaultData:
+            new, value = edit(data)
+            extra.append(value)
+            return new
+
+        self.apply(run)
+        return extra[0]
+
+    def _require_unlocked(self) -> None:
+        if self.locked:
+            raise VaultLocked()
+
+    # --- password -------------------------------------------------------------------
     def change_password(self, new_password: str) -> None:
         """Rewrap the same master key under a new password (new salt, same cost).
 
-        The kept versions in backups/ are rewrapped too: otherwise the old
-        password would still open them, and with them the master key that
-        also protects the current file.
+        Order (issue 9, item 1): every kept version first, each durably; then
+        the vault, without keeping the old-password file as a version. Killed
+        in between, the vault still opens with the old password only, and the
+        next unlock rewraps the kept versions back (`_repair_kept_versions`).
         """
+        self._require_unlocked()
+        # Argon2id (half a second) before taking the lock: the app's UI thread
+        # may save meanwhile. The master key never changes, so the slot holds.
         kdf = self._kdf.with_new_salt()
-        slots = _make_slot(new_password, kdf, self._master)
-        old = (self._kdf, self._slots)
-        self._kdf, self._slots = kdf, slots
-        try:
-            self.save(self.data)
-        except BaseException:
-            self._kdf, self._slots = old
-            raise
-        with write_lock(self.path.resolve()):
-            self._rewrap_backups()
+        slots = payload.password_slot(new_password, kdf, self._master)
+        with self._lock:
+            self._require_unlocked()  # locked meanwhile: the slot may hold zeros
+            with write_lock(self._real()):
+                self._refresh()
+                remove_stale_temps(self._real())
+                for backup in list_backups(self._real()):
+                    rewrap.rewrap(backup, bytes(self._master), kdf, slots)
+                old = (self._kdf, self._slots)
+                self._kdf, self._slots = kdf, slots
+                try:
+                    self._write(self.data, self._stamp.next(), keep=0)
+                except BaseException:
+                    self._kdf, self._slots = old
+                    raise
 
-    def _rewrap_backups(self) -> None:
-        for backup in list_backups(self.path.resolve()):
-            try:
-                env = envelope.decode(backup.read_bytes())
-            except (OSError, VaultError):
-                continue  # unreadable: nothing an old password could open either
-            plaintext = crypto.open_sealed(
-                bytes(self._master),
-                env.nonce,
-                env.ciphertext,
-                envelope.header_aad(env.kdf, env.slots),
-            )
-            if plaintext is None:  # another master key: not this vault's version
-                continue
-            st = backup.stat()
-            replace_durably(backup, self._seal(plaintext), keep=0)
-            os.utime(backup, ns=(st.st_atime_ns, st.st_mtime_ns))
+    def _repair_kept_versions(self) -> None:
+        with self._lock:
+            rewrap.repair(self._real(), bytes(self._master), self._kdf, self._slots)
+
+    # --- versions and rollback --------------------------------------------------------
+    def _check_rollback(self) -> None:
+        highest = self._file.seen.highest(self.vault_id)
+        if highest is not None and highest > self.generation:
+            from desktop_2fa.vault import versions
+
+            found = versions.kept_versions(self._real(), bytes(self._master))
+            self.rollback = RollbackStatus(self.generation, highest, versions.newest(found))
+        else:
+            self._file.seen.record(self.vault_id, self.generation)
+
+    def check_hotp_allowed(self) -> None:
+        """Raises RollbackHold until the user chose after a rollback."""
+        if self.rollback is not None:
+            raise RollbackHold(self.rollback.opened, self.rollback.highest_seen)
+
+    def kept_versions(self) -> list[KeptVersion]:
+        """This vault's kept versions (path, saved_at, generation, accounts), newest first."""
+        with self._lock:
+            self._require_unlocked()
+            from desktop_2fa.vault import versions
+
+            return versions.kept_versions(self._real(), bytes(self._master))
+
+    def restore(self, version: KeptVersion) -> None:
+        """Make a kept version the vault again, durably; the current file is kept too.
+
+        The restored contents get a generation above every one seen, so the
+        rollback, if any, is settled.
+
+        Raises:
+            VersionNotFound: the version is gone or is not this vault's.
+        """
+        with self._lock:
+            self._require_unlocked()
+            with write_lock(self._real()):
+                self._refresh()
+                try:
+                    env = envelope.decode(envelope.read_file(version.path))
+                    opened = payload.open_with(bytes(self._master), env)
+                except (OSError, VaultError) as e:
+                    raise VersionNotFound(version.path.name) from e
+                if opened is None or opened.stamp.vault_id != self.vault_id:
+                    raise VersionNotFound(version.path.name)
+                highest = self._file.seen.highest(self.vault_id) or 0
+                at_least = max(highest, opened.stamp.generation)
+                self._write(opened.data, self._stamp.next(at_least=at_least))
+            self.rollback = None
+
+    def keep_current(self) -> None:
+        """Accept this (older) vault as the real one: "Keep this one".
+
+        Saves it once with a generation above every one seen, so the next
+        unlock reports no rollback and HOTP codes are given again.
+        """
+        with self._lock:
+            self._require_unlocked()
+            with write_lock(self._real()):
+                self._refresh()
+                highest = self._file.seen.highest(self.vault_id) or 0
+                if highest > self.generation:
+                    self._write(self.data, self._stamp.next(at_least=highest))
+            self.rollback = None
 
     def lock(self) -> None:
-        """Forget the master key and the contents (best effort in Python)."""
-        for i in range(len(self._master)):
-            self._master[i] = 0
-        self.data = VaultData()
+        """Forget the master key and the contents (best effort in Python).
+
+        Waits for a save in progress in another thread of this process.
+        """
+        with self._lock:
+            for i in range(len(self._master)):
+                self._master[i] = 0
+            self.data = VaultData()

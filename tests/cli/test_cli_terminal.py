@@ -47,7 +47,9 @@ def _run_in_terminal(args: list[str], answers: list[str], env: dict[str, str]) -
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DESKTOP_2FA_")}
-    env.update(XDG_DATA_HOME=str(tmp_path / "xdg"), **extra)
+    env.update(
+        XDG_DATA_HOME=str(tmp_path / "xdg"), XDG_STATE_HOME=str(tmp_path / "xdg-state"), **extra
+    )
     return env
 
 

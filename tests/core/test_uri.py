@@ -224,3 +224,29 @@ def test_parser_only_raises_invalid_uri_on_otpauth_shapes(tail: str) -> None:
     for prefix in ("otpauth://totp/", "otpauth://hotp/x?", f"otpauth://totp/x?secret={B32}&"):
         with contextlib.suppress(InvalidUri):
             uri.parse(prefix + tail)
+
+
+@pytest.mark.parametrize(
+    ("label", "query"),
+    [
+        ("Bank:alice%0D123456", ""),  # \r: forges a line in `desktop-2fa code`
+        ("Evil%1B%5B2J:bob", ""),  # ESC: a terminal escape sequence
+        ("%E2%80%AEelgooG:carol", ""),  # U+202E: reverses what is read
+        ("Shop:dave%C2%9B31m", ""),  # U+009B: the C1 form of ESC [
+        ("Shop:erin", "&issuer=Sh%0Aop"),  # in the issuer parameter too
+        ("Shop:fay%E2%81%A6x", ""),  # U+2066, a bidi isolate
+    ],
+)
+def test_names_with_control_characters_or_bidi_overrides_are_refused(
+    label: str, query: str
+) -> None:
+    with pytest.raises(InvalidUri, match="control character") as info:
+        uri.parse(f"otpauth://totp/{label}?secret={B32}{query}")
+    assert info.value.part == "label"
+
+
+def test_names_in_any_script_are_still_welcome() -> None:
+    spec = uri.parse(
+        f"otpauth://totp/%C3%9Cberbank:j%C3%BCrgen%20%E6%97%A5%E6%9C%AC%20%F0%9F%94%91?secret={B32}"
+    )
+    assert (spec.issuer, spec.name) == ("Überbank", "jürgen 日本 🔑")

@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
+from desktop_2fa.scan import decode
 from desktop_2fa.scan import image as scan_image
 from desktop_2fa.scan.decode import decode_array
 from desktop_2fa.scan.errors import NoQrCodeFound, UnreadableImage
@@ -131,3 +132,19 @@ def test_a_large_photo_with_a_big_code() -> None:
 
 def test_a_tiny_image() -> None:
     assert decode_array(images.qr_gray(scale=1, border=2)) == (URI,)
+
+
+def test_screens_are_decoded_by_one_loop_each_code_once() -> None:
+    """The desktop app's screen tab and `scan --screen` share `decode_screens`."""
+    blank = np.full((600, 800, 4), 255, np.uint8)
+    other = "otpauth://totp/Other:bob?secret=GEZDGNBVGY3TQOJQ"
+    small = {"size": (600, 800), "at": (300, 500)}
+    screens = [
+        images.screenshot(**small),  # type: ignore[arg-type]
+        blank,
+        images.screenshot(other, **small),  # type: ignore[arg-type]
+        images.screenshot(seed=9, **small),  # type: ignore[arg-type]
+    ]
+    assert decode.decode_screens(screens) == (images.URI, other)
+    with pytest.raises(NoQrCodeFound, match="no QR code found in the screen grab"):
+        decode.decode_screens([blank, blank], "the screen grab")

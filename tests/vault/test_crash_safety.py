@@ -30,7 +30,7 @@ value = vault.data.settings.clipboard_clear_seconds
 while True:
     value += 1
     settings = dataclasses.replace(vault.data.settings, clipboard_clear_seconds=value)
-    vault.save(dataclasses.replace(vault.data, settings=settings))
+    vault.apply(lambda data: dataclasses.replace(data, settings=settings))
     print(value, flush=True)
 """
 

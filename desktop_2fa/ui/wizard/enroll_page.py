@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -131,7 +130,7 @@ class EnrollPage(QWidget):
         self.codes.setMaximumHeight(110)
         copy = QPushButton("C&opy backup codes")
         copy.setAccessibleName("Copy backup codes")
-        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.codes.toPlainText()))
+        copy.clicked.connect(self.copy_codes)
         self.saved = QCheckBox("I have &saved the backup codes somewhere safe")
         self.saved.setAccessibleName("I have saved the backup codes")
         self.activate_button = QPushButton("&Add to the vault and turn on")
@@ -157,6 +156,13 @@ class EnrollPage(QWidget):
         layout.addWidget(self.saved)
         layout.addLayout(row)
         return page
+
+    def copy_codes(self) -> None:
+        """Through the clipboard guard: marked secret, cleared after the usual delay."""
+        self.wizard.clipboard.copy(self.codes.toPlainText())
+        seconds = self.wizard.clipboard.clear_seconds
+        after = f"; the clipboard is cleared in {seconds} s" if seconds else ""
+        self.message.setText(f"Backup codes copied{after}.")
 
     def _enabled(self, value: tuple[EnrollmentFlow, EnableResult]) -> None:
         self.flow, result = value

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from desktop_2fa.enroll.report import Outcome, Report, StepResult
 from desktop_2fa.enroll.roundtrip import RoundTrip
 from desktop_2fa.ui import jobs, messages
-from desktop_2fa.ui.backup_dialog import write_private
+from desktop_2fa.vault.durable import write_private_file
 
 if TYPE_CHECKING:
     from desktop_2fa.ui.wizard.wizard import EnrollWizard
@@ -161,7 +161,7 @@ class RoundTripPage(QWidget):
         else:
             text = self.report.as_table()
         try:
-            write_private(path, text)
+            write_private_file(path, text.encode("utf-8"))
         except OSError as e:
             self.summary.setText(messages.describe(e))
             return

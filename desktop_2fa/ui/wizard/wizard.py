@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_2fa.enroll.client import AuthClient
+from desktop_2fa.ui.clipboard import ClipboardGuard
 from desktop_2fa.ui.session import VaultSession
 
 if TYPE_CHECKING:
@@ -42,8 +44,19 @@ class EnrollWizard(QDialog):
     account_added = Signal(str)
     server_started = Signal(str)
 
-    def __init__(self, session: VaultSession, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: VaultSession,
+        parent: QWidget | None = None,
+        clipboard: ClipboardGuard | None = None,
+    ) -> None:
         super().__init__(parent)
+        if clipboard is None:  # standalone (tests, screenshots): a guard of its own
+            clipboard = ClipboardGuard(QGuiApplication.clipboard(), self)
+            clipboard.clear_seconds = session.data.settings.clipboard_clear_seconds
+        # Backup codes are secrets like codes: marked for clipboard managers and
+        # cleared after the same delay (issue 9).
+        self.clipboard = clipboard
         from desktop_2fa.ui.wizard.enroll_page import EnrollPage
         from desktop_2fa.ui.wizard.roundtrip_page import RoundTripPage
         from desktop_2fa.ui.wizard.tester_page import TesterPage

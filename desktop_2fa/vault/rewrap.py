@@ -1,0 +1,70 @@
+"""Giving kept versions the vault's header again (issue 9, item 1).
+
+A kept version is a whole vault file: if its key slot is not the vault's,
+the password that opens it may not be the vault's password, and since all
+versions share the master key, that other password would open the current
+vault's secrets too. So a password change rewraps every kept version
+(before the vault itself, see `OpenVault.change_password`), and every unlock
+repairs what an interrupted change left behind.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from desktop_2fa.vault import envelope, payload
+from desktop_2fa.vault.crypto import KdfParams
+from desktop_2fa.vault.durable import (
+    has_stale_temps,
+    list_backups,
+    remove_stale_temps,
+    replace_durably,
+    write_lock,
+)
+from desktop_2fa.vault.errors import VaultError
+
+_TAIL_BYTES = 4096  # the end of a vault file holds its kdf, nonce and slots
+Slots = tuple[envelope.PasswordSlot, ...]
+
+
+def rewrap(backup: Path, master: bytes, kdf: KdfParams, slots: Slots) -> None:
+    """Seal a kept version's contents under `kdf`/`slots`, durably, keeping its time.
+
+    Unreadable files and other vaults' versions (another master key) are left alone.
+    """
+    try:
+        env = envelope.decode(envelope.read_file(backup))
+    except (OSError, VaultError):
+        return  # unreadable: nothing a password could open either
+    if env.kdf == kdf and env.slots == slots:
+        return
+    plaintext = payload.plaintext(master, env)
+    if plaintext is None:
+        return
+    st = backup.stat()
+    replace_durably(backup, payload.reseal(master, kdf, slots, plaintext), keep=0)
+    os.utime(backup, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def _matches(backup: Path, marks: tuple[bytes, ...]) -> bool:
+    with open(backup, "rb") as f:
+        f.seek(max(os.fstat(f.fileno()).st_size - _TAIL_BYTES, 0))
+        tail = f.read()
+    return all(mark in tail for mark in marks)
+
+
+def repair(vault_path: Path, master: bytes, kdf: KdfParams, slots: Slots) -> None:
+    """Rewrap kept versions whose header is not the vault's; remove stale temp files.
+
+    Cheap when nothing is wrong (every unlock, `desktop-2fa code` included):
+    only the tail of each kept version is read, and no lock is taken.
+    """
+    marks = envelope.header_marks(kdf, slots)
+    stale = [b for b in list_backups(vault_path) if not _matches(b, marks)]
+    if not stale and not has_stale_temps(vault_path):
+        return
+    with write_lock(vault_path):
+        remove_stale_temps(vault_path)
+        for backup in stale:
+            rewrap(backup, master, kdf, slots)
