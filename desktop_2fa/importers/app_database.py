@@ -26,12 +26,19 @@ def is_sqlite(data: bytes) -> bool:
     return data.startswith(SQLITE_MAGIC)
 
 
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
+
+
 def _connect(data: bytes, title: str) -> sqlite3.Connection:
     conn = sqlite3.connect(":memory:")
     try:
         conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
         conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, 100_000)
         conn.deserialize(data)
+        # A damaged or hostile TEXT value need not be UTF-8: read it with
+        # U+FFFD in place of the bad bytes, so one bad entry is one entry error.
+        conn.text_factory = _text
         conn.execute("PRAGMA query_only = ON")
         conn.execute("PRAGMA trusted_schema = OFF")
     except (sqlite3.Error, ValueError, OverflowError, MemoryError) as e:
@@ -76,7 +83,7 @@ def read_tables(
                 raise CorruptFile(title, f"the '{table}' table has too many rows")
             found[table] = rows
         return found
-    except (sqlite3.Error, MemoryError, OverflowError) as e:
+    except (sqlite3.Error, ValueError, MemoryError, OverflowError) as e:
         raise CorruptFile(title, "the database is damaged or too large to read") from e
     finally:
         conn.close()

@@ -260,3 +260,21 @@ def test_a_huge_secret_is_an_entry_error_that_does_not_echo_it() -> None:
     assert len(result.entries) == len(doc["entries"]) - 1
     (error,) = result.errors
     assert len(str(error)) < 300
+
+
+def test_a_database_text_that_is_not_utf8_is_read_not_a_traceback() -> None:
+    """Found by the fuzz test: a TEXT column holding bytes that are not UTF-8."""
+    import sqlite3
+
+    db = sqlite3.connect(":memory:")
+    db.deserialize((FIXTURES / "google_authenticator.db").read_bytes())
+    db.execute("UPDATE accounts SET issuer = CAST(X'80FF' AS TEXT) WHERE rowid = 1")
+    db.commit()
+    data = db.serialize()
+    db.close()
+    result = import_files(
+        [SourceFile("databases", data)], format_name="google-authenticator-db",
+        password=lambda f, t: "",
+    )  # fmt: skip
+    assert len(result.entries) + len(result.errors) >= 2
+    assert all("\x80" not in str(e) for e in result.errors)
