@@ -131,8 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _server_options(p: argparse.ArgumentParser, *, required: bool) -> None:
     p.add_argument("--server", required=required, metavar="URL",
-                   help="the app's base URL, e.g. http://127.0.0.1:3000 "
-                   "(endpoints under /api/auth)")  # fmt: skip
+                   help="the server as better-auth's client takes it: http://127.0.0.1:3000 "
+                   "means http://127.0.0.1:3000/api/auth; a URL with a path "
+                   "(https://host/auth) is the auth base itself")  # fmt: skip
     p.add_argument("--timeout", type=_number(0, inclusive=False), default=10.0, metavar="SECONDS",
                    help="connect/read timeout (default 10)")  # fmt: skip
     p.add_argument("--insecure", action="store_true",
