@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 SERVER_PASSWORD_ENV = "DESKTOP_2FA_SERVER_PASSWORD"  # noqa: S105 - a variable name
 
 
-def _server_password(args: argparse.Namespace) -> str:
+def read_server_password(args: argparse.Namespace) -> str:
     """The server account's password: --server-password-file, env, else a prompt."""
     if args.server_password_file:
         return context.read_password_file(args.server_password_file)
@@ -51,7 +51,7 @@ def cmd_enroll(args: argparse.Namespace) -> int:
     from desktop_2fa.vault.store import VaultFile
 
     vault = VaultFile(context.vault_path(args)).unlock(context.password(args))
-    server_password = _server_password(args)
+    server_password = read_server_password(args)
     with _client(args) as client:
         flow = EnrollmentFlow(
             client,
@@ -80,7 +80,7 @@ def cmd_sign_in(args: argparse.Namespace) -> int:
     from desktop_2fa.vault.store import VaultFile
 
     vault = VaultFile(context.vault_path(args)).unlock(context.password(args))
-    server_password = _server_password(args)
+    server_password = read_server_password(args)
     with _client(args) as client:
         # The same normalised URL the enrollment stored (AuthClient.base_url).
         account = find_enrolled(vault.data, client.base_url, args.email)
@@ -171,5 +171,7 @@ def cmd_roundtrip(args: argparse.Namespace) -> int:
             server.stop()
     print(report.as_json() if args.json else report.as_table())
     if args.junit:  # after printing: a bad path must not hide the report
-        Path(args.junit).write_text(report.as_junit(), encoding="utf-8")
+        from desktop_2fa.cli.report_files import write_report
+
+        write_report(args.junit, report.as_junit())
     return 0 if report.passed else 1

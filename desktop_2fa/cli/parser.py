@@ -7,8 +7,8 @@ import math
 from collections.abc import Callable
 
 from desktop_2fa import __version__
+from desktop_2fa.cli import audit_command, transfer_commands
 from desktop_2fa.cli import enroll_commands as ec
-from desktop_2fa.cli import transfer_commands
 from desktop_2fa.cli import vault_commands as vc
 
 Handler = Callable[[argparse.Namespace], int]
@@ -125,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     action.add_argument("--json", action="store_true", help="print JSON")
 
     _add_server_commands(add)
+    audit_command.register(add, _number)
     transfer_commands.register(add)
     return parser
 
