@@ -73,7 +73,7 @@ def register(
     p = add("audit", cmd_audit,
             "audit a two-factor deployment: TOTP replays, brute-force limits, backup codes, "
             "challenge and session cookies, the Origin check, enumeration")  # fmt: skip
-    p.add_argument("--server", required=True, metavar="URL",
+    p.add_argument("--server", metavar="URL",
                    help="the server as better-auth's client takes it: a URL without a path "
                    "means <URL>/api/auth; a URL with a path is the auth base itself")  # fmt: skip
     out = p.add_mutually_exclusive_group()
@@ -125,6 +125,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     if args.list:
         return _list_checks()
+    if not args.server:
+        return _usage_error("--server URL is required (or --list)")
     password = None
     if args.email:
         from desktop_2fa.cli.enroll_commands import read_server_password
