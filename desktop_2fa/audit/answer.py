@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 
-from desktop_2fa.audit.evidence import printable
-from desktop_2fa.audit.model import Verdict
+from desktop_2fa.audit.evidence import RECORD, printable
+from desktop_2fa.audit.model import RecordedExchange, Verdict
 from desktop_2fa.enroll.client import AuthClient
 
 #: A JSON body, or a function that builds it when it is sent: a TOTP code in a
@@ -50,6 +50,12 @@ class Answer:
             self.body: Any = response.json() if response.content else None
         except ValueError:
             self.body = None
+
+    @property
+    def record(self) -> RecordedExchange | None:
+        """This exchange as it went into the evidence."""
+        found = self.response.extensions.get(RECORD)
+        return found if isinstance(found, RecordedExchange) else None
 
     @property
     def ok(self) -> bool:

@@ -85,6 +85,7 @@ def clock_window(ctx: AuditContext) -> Finding:
 def replay_session(ctx: AuditContext) -> Finding:
     acct = ctx.active()
     answer = _verify(ctx, acct.keeper, ctx.recent(acct))
+    ctx.cite_acceptance(acct)
     code = answer.sent["code"]
     ctx.note(f"the accepted code {code} again, signed in: {answer.describe()}")
     if answer.ok:
@@ -96,6 +97,7 @@ def replay_new_challenge(ctx: AuditContext) -> Finding:
     acct = ctx.active()
     client, _ = ctx.challenge(acct)
     answer = _verify(ctx, client, ctx.recent(acct))
+    ctx.cite_acceptance(acct)
     code = answer.sent["code"]
     ctx.note(f"the accepted code {code} on a new sign-in challenge: {answer.describe()}")
     if answer.ok:
@@ -135,7 +137,7 @@ def replay_concurrent(ctx: AuditContext) -> Finding:
     first, _ = ctx.challenge(acct)
     second, _ = ctx.challenge(acct)
     for attempt in range(3):
-        code, step = ctx.fresh_code(acct)
+        code, _ = ctx.fresh_code(acct)
         answers = ctx.at_once(
             [partial(_verify_now, ctx, client, code) for client in (first, second)]
         )
@@ -144,7 +146,7 @@ def replay_concurrent(ctx: AuditContext) -> Finding:
         got = [a for a in answers if isinstance(a, Answer)]
         accepted = sum(1 for a in got if a.ok)
         if accepted:
-            ctx.accepted(acct, step)
+            ctx.accepted_answer(acct, next(a for a in got if a.ok))
         limited = [a.retry_after or 0.0 for a in got if a.is_rate_limiter]
         if not limited or accepted > 1 or attempt == 2:
             break

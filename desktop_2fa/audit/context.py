@@ -20,6 +20,7 @@ from typing import Any
 from desktop_2fa.audit.answer import Answer, Body, cookie_header
 from desktop_2fa.audit.errors import Cancelled, Inconclusive, WaitTooLong
 from desktop_2fa.audit.evidence import Recorder, RecordingTransport
+from desktop_2fa.audit.model import RecordedExchange
 from desktop_2fa.core import uri
 from desktop_2fa.core.errors import CoreError
 from desktop_2fa.core.otp import hotp, time_step
@@ -59,6 +60,8 @@ class AuditAccount:
     before_activation: str = ""
     #: The time step of each code `fresh_code` handed out (recent ones).
     issued: dict[str, int] = field(default_factory=dict)
+    #: The exchange in which the server last accepted a code (cited by replay checks).
+    accepted_by: RecordedExchange | None = None
 
     def take_backup_code(self) -> str:
         if not self.unused:
@@ -268,13 +271,19 @@ class AuditContext:
         """The server accepted the code of `step` (so 2FA is on, and older steps are spent)."""
         acct.active = True
         acct.last_step = step if acct.last_step is None else max(acct.last_step, step)
+        acct.accepted_by = None
 
     def accepted_answer(self, acct: AuditAccount, answer: Answer) -> tuple[str, int]:
         """`accepted` for the code an answer was to; returns that code and its step."""
         code = str(answer.sent.get("code", ""))
         step = acct.issued[code]
         self.accepted(acct, step)
+        acct.accepted_by = answer.record
         return code, step
+
+    def cite_acceptance(self, acct: AuditAccount) -> None:
+        """Show, first in this check's evidence, where the code replayed was accepted."""
+        self.recorder.cite(acct.accepted_by)
 
     def fresh(self, acct: AuditAccount) -> Callable[[], dict[str, Any]]:
         """A body with a fresh code, chosen when it is sent (see `fresh_code`)."""

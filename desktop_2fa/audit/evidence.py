@@ -42,6 +42,10 @@ _CONTROL = re.compile(
 )
 
 
+#: Where a response carries its RecordedExchange (httpx response extensions).
+RECORD = "desktop_2fa.audit.record"
+
+
 class ReplyTooLarge(httpx.ReadError):
     """A reply body beyond `MAX_READ` bytes."""
 
@@ -147,7 +151,7 @@ class Recorder:
         response: httpx.Response | None,
         ms: float,
         error: str = "",
-    ) -> None:
+    ) -> RecordedExchange:
         backup = request.url.path.endswith("/verify-backup-code")
         sent = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw]
         body = request.content.decode("utf-8", "replace") if request.content else ""
@@ -177,6 +181,16 @@ class Recorder:
                 self._exchanges.append(record)
             else:
                 self._omitted += 1
+        return record
+
+    def cite(self, record: RecordedExchange | None) -> None:
+        """Put an exchange of an earlier check first in this one's evidence.
+
+        A replay check cites the exchange in which the code was accepted.
+        """
+        with self._lock:
+            if record is not None and all(r is not record for r in self._exchanges):
+                self._exchanges.insert(0, record)
 
 
 class RecordingTransport(httpx.BaseTransport):
@@ -203,9 +217,10 @@ class RecordingTransport(httpx.BaseTransport):
             headers=raw.headers,
             content=content,
             request=request,
-            extensions=raw.extensions,
+            extensions=dict(raw.extensions),
         )
-        self.recorder.add(request, response, (time.perf_counter() - started) * 1e3)
+        record = self.recorder.add(request, response, (time.perf_counter() - started) * 1e3)
+        response.extensions[RECORD] = record
         return response
 
     @staticmethod

@@ -31,6 +31,23 @@ def exchange_lines(ex: RecordedExchange) -> list[str]:
     return lines
 
 
+def _same(a: RecordedExchange, b: RecordedExchange) -> bool:
+    """Alike but for when and how long (a quick series of probes)."""
+    keep = ("method", "url", "request_headers", "request_body", "status", "response_body")
+    return all(getattr(a, k) == getattr(b, k) for k in keep)
+
+
+def _runs(exchanges: tuple[RecordedExchange, ...]) -> list[tuple[RecordedExchange, int]]:
+    """Consecutive identical exchanges as (the first, how many more)."""
+    runs: list[tuple[RecordedExchange, int]] = []
+    for ex in exchanges:
+        if runs and _same(runs[-1][0], ex):
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        else:
+            runs.append((ex, 0))
+    return runs
+
+
 def detail_lines(result: CheckResult) -> list[str]:
     """Requirement, reasoning and evidence of one check."""
     info = result.info
@@ -42,8 +59,10 @@ def detail_lines(result: CheckResult) -> list[str]:
     lines += [f"  - {note}" for note in result.notes]
     if result.exchanges:
         lines.append("  evidence:")
-        for ex in result.exchanges:
+        for ex, repeats in _runs(result.exchanges):
             lines += ["    " + line for line in exchange_lines(ex)]
+            if repeats:
+                lines.append(f"    (and {repeats} more times the same)")
     if result.omitted:
         lines.append(f"    ({result.omitted} more exchanges not recorded)")
     return lines
