@@ -7,7 +7,7 @@ import math
 from collections.abc import Callable
 
 from desktop_2fa import __version__
-from desktop_2fa.cli import audit_command, transfer_commands
+from desktop_2fa.cli import audit_command, load_command, transfer_commands
 from desktop_2fa.cli import enroll_commands as ec
 from desktop_2fa.cli import vault_commands as vc
 
@@ -126,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_server_commands(add)
     audit_command.register(add, _number)
+    load_command.register(add, _number)
     transfer_commands.register(add)
     return parser
 
