@@ -23,6 +23,7 @@ pre { background: #f6f8fa; padding: 8px; overflow-x: auto; white-space: pre-wrap
       word-break: break-all; }
 details { margin: 1em 0; } summary { cursor: pointer; font-weight: bold; }
 .meta { color: #57606a; }
+td:nth-child(2) { white-space: nowrap; }
 """
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; form-action 'none'"
 

@@ -103,11 +103,20 @@ class Audit:
     def _preflight(self) -> None:
         client = self.ctx.client()
         response = client.send("GET", "get-session")
+        url = client.url_for("get-session")
         if response.status_code == 404 or response.status_code >= 500:
             raise UnexpectedResponse(
                 response.status_code,
-                f"GET {client.url_for('get-session')} answered {response.status_code}; give the "
+                f"GET {url} answered {response.status_code}; give the "
                 "server's auth base URL (a URL without a path means /api/auth)",
+            )
+        try:
+            body = response.json()
+        except ValueError:
+            body = ""
+        if response.status_code != 200 or not (body is None or isinstance(body, dict)):
+            raise UnexpectedResponse(
+                response.status_code, f"GET {url} answered {response.status_code} without JSON"
             )
         # The server's clock, by its Date header, once: codes are computed for
         # its time (a skew under 2 s is the header's resolution, not a skew).

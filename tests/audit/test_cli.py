@@ -192,3 +192,30 @@ def test_an_existing_account_is_audited_and_left_as_it_was(
                   env={"DESKTOP_2FA_SERVER_PASSWORD": "another password"})  # fmt: skip
     assert done.returncode == 1
     assert "on@example.test already has two-factor sign-in on" in done.stdout
+
+
+def test_a_server_that_is_not_better_auth_is_one_line_exit_1(tmp_path: Path) -> None:
+    import http.server
+    import threading
+
+    class Html(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b"<html>It works!</html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Html)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        done = _audit("--server", f"http://127.0.0.1:{server.server_address[1]}", "--quiet")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert done.returncode == 1
+    assert "answered 200 without JSON" in done.stderr and done.stderr.count("\n") == 1

@@ -35,7 +35,9 @@ def open_wizard(
 
     def open_tab(rate_limit: RateLimit | None) -> AuditPage:
         def server() -> RunningServer:
-            return start_in_thread(Settings(secret=secrets.token_urlsafe(48), rate_limit=rate_limit))
+            return start_in_thread(
+                Settings(secret=secrets.token_urlsafe(48), rate_limit=rate_limit)
+            )
 
         make_vault(vault_path, fast_kdf, [])
         services = build_services(vault_path, kdf=lambda: fast_kdf, log_path=tmp_path / "log",
@@ -124,3 +126,20 @@ def test_no_check_ticked_is_said(open_wizard: Callable[..., AuditPage]) -> None:
     _tick_only(page, ())
     page.run_button.click()
     assert page.job is None and page.status.text() == "Tick at least one check."
+
+
+def test_the_server_field_takes_a_url_with_the_auth_path(
+    qtbot: QtBot, open_wizard: Callable[..., AuditPage]
+) -> None:
+    """Like better-auth's createAuthClient: `http://host:port/api/auth` is that server."""
+    page = open_wizard(None)
+    with start_in_thread(Settings(secret=secrets.token_urlsafe(48), rate_limit=None)) as other:
+        page.wizard.bundled.setChecked(False)
+        page.wizard.url.setText(other.base_url + "/api/auth/")
+        _tick_only(page, ("totp-secret-entropy",))
+        with qtbot.waitSignal(page.finished, timeout=60_000) as blocker:
+            page.run_button.click()
+    report: AuditReport = blocker.args[0]
+    assert report.server == other.base_url + "/api/auth"
+    assert report.passed
+    assert report.results[0].exchanges[0].url.startswith(other.base_url + "/api/auth/")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -82,6 +82,7 @@ class AuditPage(QWidget):
         self.table = self._make_table()
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
+        self.details.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.details.setAccessibleName("Check details and evidence")
         self.details.setPlaceholderText(
             "Untick checks to skip them; select one to see its requirement and evidence."
