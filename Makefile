@@ -1,5 +1,6 @@
 # Two commands do everything on a fresh machine: `make run` and `make test`.
 # Both create .venv on first use and reinstall when pyproject.toml changes.
+# The `load` extra (Locust) is installed too: `make test` runs the load tests.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -22,7 +23,7 @@ APT_INSTALL = { [ "$$(id -u)" = 0 ] && apt-get -o DPkg::Lock::Timeout=300 update
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]' --config-settings editable_mode=compat
+	$(BIN)/pip install --quiet -e '.[test,load]' --config-settings editable_mode=compat
 	# An editable install compiles nothing; without bytecode every start of
 	# `desktop-2fa` would recompile the package (PYTHONDONTWRITEBYTECODE is common).
 	$(BIN)/python -m compileall -q desktop_2fa server_stub

@@ -67,6 +67,16 @@ def _port(text: str) -> int:
     return port
 
 
+def _base_path(text: str) -> str:
+    """`/auth`, `/api/auth/` (the slash goes); a path, not a URL."""
+    path = text.strip().rstrip("/")
+    if not path.startswith("/") or "?" in path or "#" in path or "//" in path:
+        raise argparse.ArgumentTypeError(
+            f"expected a path such as /api/auth or /auth, not {text!r}"
+        )
+    return path
+
+
 def _rate_limit(text: str) -> RateLimit:
     window, sep, maximum = text.partition(":")
     try:
@@ -84,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
         description="Reference server speaking better-auth 1.7's two-factor protocol "
-        "(endpoints under /api/auth).",
+        "(endpoints under --base-path, /api/auth by default).",
         epilog="The database's secret is kept in <db>.secret (mode 0600) unless --secret "
         f"or {ENV}SECRET is given; prefer the variable, a command line is visible to "
         "other users.",
@@ -136,6 +146,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-web",
         action="store_true",
         help=f"serve the API alone, not the guide's pages at / [{ENV}NO_WEB=1]",
+    )
+    add(
+        "--base-path",
+        type=_base_path,
+        default=_env("BASE_PATH") or "/api/auth",
+        metavar="PATH",
+        help=f"where the endpoints live, better-auth's basePath [{ENV}BASE_PATH; /api/auth]",
     )
     add(
         "--log-level",
@@ -193,6 +210,7 @@ def _resolve(args: argparse.Namespace) -> tuple[Settings, Store, int, str]:
             app_name=args.app_name,
             issuer=args.issuer,
             rate_limit=rate,
+            base_path=args.base_path,
             trusted_origins=tuple(args.trusted_origin or _env_list("TRUSTED_ORIGINS")),
             trusted_proxies=tuple(args.trusted_proxy or _env_list("TRUSTED_PROXIES")),
             web=not (args.no_web or _env_flag("NO_WEB")),
@@ -238,12 +256,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         server, settings = make_server(settings, store, sock)
         limit = settings.rate_limit
         LOGGER.info(
-            "listening on %s (store: %s, rate limit: %s)",
+            "listening on %s (endpoints under %s, store: %s, rate limit: %s)",
             settings.base_url,
+            settings.base_path,
             where,
             "off" if limit is None else f"{limit.max} per {limit.window}s",
         )
-        print(f"{PROG} listening on {settings.base_url}", flush=True)
+        # The URL first, alone (server_stub.process reads it); then the auth
+        # base URL a client takes (a URL without a path means /api/auth).
+        print(
+            f"{PROG} listening on {settings.base_url} "
+            f"(auth base URL {settings.base_url}{settings.base_path})",
+            flush=True,
+        )
         server.run(sockets=[sock])
     finally:
         store.close()

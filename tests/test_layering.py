@@ -23,7 +23,10 @@ ALLOWED_INSIDE = {
     "importers": {"core", "vault", "scan", "importers"},
     "exporters": {"core", "vault", "exporters"},
     "enroll": {"core", "vault", "enroll"},
+    "audit": {"core", "enroll", "audit"},
+    "load": {"core", "vault", "enroll", "load"},
 }
+LOAD_ENGINE = {"locust", "gevent", "zmq"}
 
 
 def _modules(package: str) -> list[Path]:
@@ -104,6 +107,18 @@ def test_lower_layers_do_not_import_higher_ones(layer: str) -> None:
         _violations("desktop_2fa", f"{layer} may import {sorted(ALLOWED_INSIDE[layer])}", forbidden)
         == []
     )
+
+
+def test_only_the_locust_file_imports_the_load_engine() -> None:
+    """Locust monkey-patches the standard library for gevent: it runs in its own process."""
+    bad = _violations(
+        "desktop_2fa",
+        "Locust only in desktop_2fa/load/locustfile.py",
+        lambda rel, name: (
+            _top(name) in LOAD_ENGINE and rel.as_posix() != "desktop_2fa/load/locustfile.py"
+        ),
+    )
+    assert bad == []
 
 
 def test_the_rules_see_lazy_imports(tmp_path: Path) -> None:

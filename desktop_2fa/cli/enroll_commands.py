@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 SERVER_PASSWORD_ENV = "DESKTOP_2FA_SERVER_PASSWORD"  # noqa: S105 - a variable name
 
 
-def _server_password(args: argparse.Namespace) -> str:
+def read_server_password(args: argparse.Namespace) -> str:
     """The server account's password: --server-password-file, env, else a prompt."""
     if args.server_password_file:
         return context.read_password_file(args.server_password_file)
@@ -52,7 +52,7 @@ def cmd_enroll(args: argparse.Namespace) -> int:
     from desktop_2fa.enroll.flow import EnrollmentFlow
 
     vault = open_vault(args)
-    server_password = _server_password(args)
+    server_password = read_server_password(args)
     with _client(args) as client:
         flow = EnrollmentFlow(
             client,
@@ -81,7 +81,7 @@ def cmd_sign_in(args: argparse.Namespace) -> int:
     from desktop_2fa.vault import edits
 
     vault = open_vault(args)
-    server_password = _server_password(args)
+    server_password = read_server_password(args)
     with _client(args) as client:
         # The same normalised URL the enrollment stored (AuthClient.base_url).
         account = find_enrolled(vault.data, client.base_url, args.email)
@@ -178,5 +178,7 @@ def cmd_roundtrip(args: argparse.Namespace) -> int:
     else:  # server messages are in it: no raw control character reaches the terminal
         print("\n".join(escaped(line) for line in report.as_table().splitlines()))
     if args.junit:  # after printing: a bad path must not hide the report
-        Path(args.junit).write_text(report.as_junit(), encoding="utf-8")
+        from desktop_2fa.cli.report_files import write_report
+
+        write_report(args.junit, report.as_junit())
     return 0 if report.passed else 1

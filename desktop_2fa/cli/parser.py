@@ -7,8 +7,8 @@ import math
 from collections.abc import Callable
 
 from desktop_2fa import __version__
+from desktop_2fa.cli import audit_command, load_command, restore_command, transfer_commands
 from desktop_2fa.cli import enroll_commands as ec
-from desktop_2fa.cli import restore_command, transfer_commands
 from desktop_2fa.cli import vault_commands as vc
 
 Handler = Callable[[argparse.Namespace], int]
@@ -126,14 +126,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     restore_command.register(add)
     _add_server_commands(add)
+    audit_command.register(add, _number)
+    load_command.register(add, _number)
     transfer_commands.register(add)
     return parser
 
 
 def _server_options(p: argparse.ArgumentParser, *, required: bool) -> None:
     p.add_argument("--server", required=required, metavar="URL",
-                   help="the app's base URL, e.g. http://127.0.0.1:3000 "
-                   "(endpoints under /api/auth)")  # fmt: skip
+                   help="the server as better-auth's client takes it: http://127.0.0.1:3000 "
+                   "means http://127.0.0.1:3000/api/auth; a URL with a path "
+                   "(https://host/auth) is the auth base itself")  # fmt: skip
     p.add_argument("--timeout", type=_number(0, inclusive=False), default=10.0, metavar="SECONDS",
                    help="connect/read timeout (default 10)")  # fmt: skip
     p.add_argument("--insecure", action="store_true",

@@ -37,9 +37,46 @@ from desktop_2fa.enroll.model import (
     VerifyResult,
 )
 
-API_PREFIX = "/api/auth"
+#: better-auth's default `basePath`, used when the server URL has no path.
+DEFAULT_BASE_PATH = "/api/auth"
 DEFAULT_TIMEOUT = 10.0
 CLOCK_WARNING_SECONDS = 10.0
+_URL_SHAPE = "the server URL must be http(s)://host[:port][/base path]"
+
+
+def auth_base_url(url: str) -> str:
+    """The URL the endpoints hang below, by better-auth's client rule.
+
+    `createAuthClient({baseURL})` (better-auth 1.7 `utils/url.ts`, `withPath`):
+    a URL whose path is empty or "/" means `<url>/api/auth`; a URL with any
+    other path is the auth base itself (`https://host/auth`). Trailing slashes
+    go. A query, a fragment or credentials in the URL are refused: the client
+    would glue endpoint paths after them.
+
+    Raises:
+        EnrollError: not an http(s) URL of that shape.
+    """
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises on a bad port or IPv6 literal
+    except ValueError:
+        raise EnrollError(f"{_URL_SHAPE}, got {url!r}") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        raise EnrollError(f"{_URL_SHAPE}, got {url!r}")
+    if parts.query or parts.fragment or "?" in text or "#" in text or "@" in parts.netloc:
+        raise EnrollError(f"{_URL_SHAPE} without a query, fragment or user name, got {url!r}")
+    path = parts.path.rstrip("/") or DEFAULT_BASE_PATH
+    return f"{scheme}://{parts.netloc.lower()}{path}"
+
+
+def same_server(a: str, b: str) -> bool:
+    """True when two server URLs name the same auth base URL (a bad URL matches nothing)."""
+    try:
+        return auth_base_url(a) == auth_base_url(b)
+    except EnrollError:
+        return False
 
 
 def _field(body: Any, key: str, kind: type, status: int) -> Any:
@@ -76,7 +113,9 @@ class AuthClient:
     """One user's conversation with one server.
 
     Args:
-        base_url: `http(s)://host:port` of the app; endpoints are under `/api/auth`.
+        base_url: the server as better-auth's client takes it: `http(s)://host:port`
+            (endpoints under `/api/auth`) or a URL with the auth base path
+            (`https://host/auth`); see `auth_base_url`.
         timeout: seconds for connecting and for each read.
         verify: verify TLS certificates (always, unless a tester turns it off).
         transport: an httpx transport (tests pass `httpx.ASGITransport`).
@@ -97,25 +136,20 @@ class AuthClient:
         on_exchange: Callable[[Exchange], None] | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        try:
-            parts = urlsplit(base_url.strip())
-            parts.port  # noqa: B018 - raises on a bad port or IPv6 literal
-        except ValueError:
-            raise EnrollError(
-                f"the server URL must look like http://host:port, got {base_url!r}"
-            ) from None
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise EnrollError(f"the server URL must look like http://host:port, got {base_url!r}")
-        self.base_url = f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+        #: The auth base URL: every endpoint is `<base_url>/<path>`.
+        self.base_url = auth_base_url(base_url)
+        parts = urlsplit(self.base_url)
         self.origin = f"{parts.scheme}://{parts.netloc}"
         self.timeout = timeout
+        self._tls_verify = verify
+        self._transport = transport
         self.on_two_factor_redirect = on_two_factor_redirect
         self.on_exchange = on_exchange
         self._clock = clock
         self.clock_skew: float | None = None
         self.last_exchange: Exchange | None = None
         self._http = httpx.Client(
-            base_url=self.base_url + API_PREFIX,
+            base_url=self.base_url + "/",
             timeout=timeout,
             verify=verify,
             transport=transport,
@@ -141,11 +175,51 @@ class AuthClient:
     def forget_cookies(self) -> None:
         self._http.cookies.clear()
 
-    def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        headers = {"Origin": self.origin} if method == "POST" else {}
+    def url_for(self, path: str) -> str:
+        """The full URL of an endpoint, e.g. `url_for("sign-in/email")`."""
+        return f"{self.base_url}/{path}"
+
+    def clone(self) -> AuthClient:
+        """A second client for the same server with a copy of this one's cookies.
+
+        Used to send requests at the same moment from several threads (each
+        httpx client belongs to one thread at a time).
+        """
+        twin = AuthClient(
+            self.base_url,
+            timeout=self.timeout,
+            verify=self._tls_verify,
+            transport=self._transport,
+            on_exchange=self.on_exchange,
+            clock=self._clock,
+        )
+        twin._http.cookies = httpx.Cookies(self._http.cookies)
+        return twin
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        headers: dict[str, str] | None = None,
+        origin: bool = True,
+    ) -> httpx.Response:
+        """One exchange, answered whatever its status (for probes that judge it themselves).
+
+        Args:
+            body: sent as JSON (POST).
+            headers: extra request headers; they win over the defaults.
+            origin: send `Origin` on a POST (PROTOCOL.md section 2).
+
+        Raises:
+            NetworkError: no HTTP answer.
+        """
+        sent = {"Origin": self.origin} if method == "POST" and origin else {}
+        sent.update(headers or {})
         started = time.perf_counter()
         try:
-            response = self._http.request(method, path, json=body, headers=headers)
+            response = self._http.request(method, path, json=body, headers=sent)
         except httpx.TimeoutException as e:
             self._record(method, path, None, started)
             raise NetworkError(f"{self.base_url} did not answer within {self.timeout:g} s") from e
@@ -157,10 +231,14 @@ class AuthClient:
             raise NetworkError(f"talking to {self.base_url} failed: {_reason(e)}") from e
         self._record(method, path, response.status_code, started)
         self._note_date(response)
-        return self._decode(path, response)
+        return response
+
+    def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        return self._decode(method, path, self.send(method, path, body))
 
     def _record(self, method: str, path: str, status: int | None, started: float) -> None:
-        self.last_exchange = Exchange(method, path, status, (time.perf_counter() - started) * 1e3)
+        ms = (time.perf_counter() - started) * 1e3
+        self.last_exchange = Exchange(method, path, status, ms, self.url_for(path))
         if self.on_exchange is not None:
             self.on_exchange(self.last_exchange)
 
@@ -188,11 +266,13 @@ class AuthClient:
             "codes will be refused until the clocks agree"
         )
 
-    def _decode(self, path: str, response: httpx.Response) -> Any:
+    def _decode(self, method: str, path: str, response: httpx.Response) -> Any:
         status = response.status_code
         if status == 404 and not response.content:
             raise UnexpectedResponse(
-                404, f"{API_PREFIX}/{path} does not exist there; is it a better-auth server?"
+                404,
+                f"{method} {self.url_for(path)} answered 404: no such endpoint there; "
+                "give the server's auth base URL (a URL without a path means /api/auth)",
             )
         try:
             body = response.json() if response.content else None

@@ -18,7 +18,7 @@ from typing import Protocol
 from desktop_2fa.core import uri
 from desktop_2fa.core.errors import InvalidUri
 from desktop_2fa.core.otp import generate
-from desktop_2fa.enroll.client import AuthClient
+from desktop_2fa.enroll.client import AuthClient, same_server
 from desktop_2fa.enroll.errors import AlreadyEnrolled, FlowOrderError, UnexpectedResponse
 from desktop_2fa.enroll.model import EnableResult, Session
 from desktop_2fa.vault import edits
@@ -48,10 +48,18 @@ class Step(StrEnum):
 
 
 def find_enrolled(data: VaultData, server: str, email: str) -> Account | None:
-    """The vault's account enrolled against `server` for `email`, if any."""
+    """The vault's account enrolled against `server` for `email`, if any.
+
+    Servers compare by their auth base URL, so `http://h:3000` finds an account
+    enrolled at `http://h:3000/api/auth` (the same server, `auth_base_url`).
+    """
     for account in data.accounts:
         e = account.enrollment
-        if e is not None and e.server == server and e.email.casefold() == email.casefold():
+        if (
+            e is not None
+            and same_server(e.server, server)
+            and e.email.casefold() == email.casefold()
+        ):
             return account
     return None
 

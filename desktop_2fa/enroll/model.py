@@ -60,9 +60,15 @@ class VerifyResult:
 
 @dataclass(frozen=True, slots=True)
 class Exchange:
-    """One HTTP exchange, for round-trip reports and logs (never bodies: secrets)."""
+    """One HTTP exchange, for round-trip reports and logs (never bodies: secrets).
+
+    Attributes:
+        path: the endpoint below the auth base URL ("sign-in/email").
+        url: the full URL it went to.
+    """
 
     method: str
     path: str
     status: int | None
     ms: float
+    url: str = ""

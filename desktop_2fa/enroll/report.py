@@ -24,6 +24,8 @@ class StepResult:
         ms: wall time of the step, waits for a rate limit included.
         outcome: pass, fail or skip.
         message: the server's message, or why the step failed.
+        requests: method and full URL of each exchange of the step, in order
+            ("POST http://host/api/auth/sign-in/email").
     """
 
     name: str
@@ -31,6 +33,7 @@ class StepResult:
     ms: float
     outcome: Outcome
     message: str = ""
+    requests: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,16 +48,31 @@ class Report:
     def passed(self) -> bool:
         return bool(self.steps) and all(s.outcome is Outcome.PASSED for s in self.steps)
 
+    def _endpoints(self, requests: tuple[str, ...]) -> str:
+        """`POST sign-in/email, GET get-session` for requests under the report's base URL."""
+        shown = []
+        for request in requests:
+            method, _, url = request.partition(" ")
+            inside = url.startswith(self.server + "/")
+            shown.append(f"{method} {url[len(self.server) + 1 :]}" if inside else request)
+        return ", ".join(shown) or "-"
+
     def as_table(self) -> str:
-        rows = [("#", "step", "HTTP", "ms", "result", "message")]
+        rows = [("#", "step", "requests", "HTTP", "ms", "result", "message")]
         for i, s in enumerate(self.steps, start=1):
             status = "-" if s.status is None else str(s.status)
-            rows.append((str(i), s.name, status, f"{s.ms:.0f}", s.outcome.value, s.message))
-        widths = [max(len(r[c]) for r in rows) for c in range(5)]
-        lines = [f"Round trip against {self.server} as {self.email}"]
+            rows.append(
+                (str(i), s.name, self._endpoints(s.requests), status, f"{s.ms:.0f}",
+                 s.outcome.value, s.message)
+            )  # fmt: skip
+        widths = [max(len(r[c]) for r in rows) for c in range(6)]
+        lines = [
+            f"Round trip against {self.server} as {self.email}",
+            f"(requests below are relative to {self.server}/)",
+        ]
         lines += [f"warning: {w}" for w in self.warnings]
         for r in rows:
-            lines.append("  ".join(r[c].ljust(widths[c]) for c in range(5)) + "  " + r[5])
+            lines.append("  ".join(r[c].ljust(widths[c]) for c in range(6)) + "  " + r[6])
         verdict = "PASSED" if self.passed else "FAILED"
         passed = sum(1 for s in self.steps if s.outcome is Outcome.PASSED)
         skipped = sum(1 for s in self.steps if s.outcome is Outcome.SKIPPED)
@@ -79,6 +97,7 @@ class Report:
                     "ms": round(s.ms, 1),
                     "outcome": s.outcome.value,
                     "message": s.message,
+                    "requests": list(s.requests),
                 }
                 for s in self.steps
             ],
@@ -119,7 +138,9 @@ class Report:
                 failure.text = f"HTTP {s.status}: {s.message}"
             elif s.outcome is Outcome.SKIPPED:
                 ET.SubElement(case, "skipped", {"message": s.message})
-            elif s.message:
-                ET.SubElement(case, "system-out").text = s.message
+            elif s.message or s.requests:
+                ET.SubElement(case, "system-out").text = "\n".join(
+                    [*s.requests, s.message] if s.message else s.requests
+                )
         ET.indent(suite)
         return ET.tostring(suite, encoding="unicode", xml_declaration=True) + "\n"

@@ -24,6 +24,7 @@ from desktop_2fa.core.otp import hotp, time_step
 from desktop_2fa.enroll.client import AuthClient
 from desktop_2fa.enroll.errors import EnrollError, RateLimited, ServerError
 from desktop_2fa.enroll.flow import EnrollmentFlow, VaultSession, mark_backup_code_used
+from desktop_2fa.enroll.model import Exchange
 from desktop_2fa.enroll.report import Outcome, Report, StepResult
 from desktop_2fa.vault import edits
 
@@ -72,11 +73,20 @@ class RoundTrip:
         self.on_step = on_step
         self.email = email or f"roundtrip-{secrets.token_hex(6)}@example.test"
         self._waited = 0.0
+        self._sent: list[str] = []  # requests of the step running now
 
     def run(self) -> Report:
         trip = _Trip(email=self.email, password=secrets.token_urlsafe(18))
         started = time.perf_counter()
         client = self.client_factory()
+        earlier = client.on_exchange
+
+        def note(exchange: Exchange) -> None:
+            self._sent.append(f"{exchange.method} {exchange.url}")
+            if earlier is not None:
+                earlier(exchange)
+
+        client.on_exchange = note
         results: list[StepResult] = []
         try:
             steps = _Steps(self, client, trip).order()
@@ -97,6 +107,7 @@ class RoundTrip:
 
     def _run_step(self, client: AuthClient, name: str, action: Callable[[], str]) -> StepResult:
         started = time.perf_counter()
+        self._sent.clear()
         notes: list[str] = []
         while True:
             try:
@@ -117,7 +128,8 @@ class RoundTrip:
         last = client.last_exchange
         status = last.status if last is not None else None
         text = "; ".join([*notes, message] if message else notes)
-        return StepResult(name, status, (time.perf_counter() - started) * 1000, outcome, text)
+        ms = (time.perf_counter() - started) * 1000
+        return StepResult(name, status, ms, outcome, text, tuple(self._sent))
 
 
 class _Steps:

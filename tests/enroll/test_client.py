@@ -262,7 +262,7 @@ def test_a_500_with_the_envelope_is_a_server_error(fake_server: Callable[..., st
 
 def test_bad_server_urls() -> None:
     for bad in ("ftp://x", "127.0.0.1:3000", "", "http://[::1", "http://host:99999"):
-        with pytest.raises(EnrollError, match="must look like http://host:port"):
+        with pytest.raises(EnrollError, match=r"must be http\(s\)://host\[:port\]"):
             AuthClient(bad)
 
 

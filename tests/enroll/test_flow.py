@@ -60,8 +60,9 @@ def test_flow_stores_before_activating_and_marks_the_account(
     stored = on_disk[0]
     assert (stored.issuer, stored.name) == ("Desktop2FA Reference", "bob@example.test")
     assert stored.enrollment is not None
+    # The marker holds the auth base URL the requests went to (issue 12).
     assert (stored.enrollment.server, stored.enrollment.email) == (
-        server.base_url,
+        server.base_url + "/api/auth",
         "bob@example.test",
     )
     assert [c.code for c in stored.backup_codes.codes] == list(enabled.backup_codes)
@@ -119,8 +120,8 @@ def test_cli_enroll_sign_in_and_backup_codes_offline(cli: Run, server: RunningSe
     status, out, err = cli("enroll", "--server", url, "--email", "bob@example.test", "--sign-up")
     assert status == 0, err
     assert out == (
-        f"Enrolled bob@example.test at {url}: Desktop2FA Reference (bob@example.test) is in "
-        "the vault with 10 backup codes; two-factor sign-in is on.\n"
+        f"Enrolled bob@example.test at {url}/api/auth: Desktop2FA Reference (bob@example.test) "
+        "is in the vault with 10 backup codes; two-factor sign-in is on.\n"
     )
     again = cli("enroll", "--server", url, "--email", "bob@example.test")
     assert again[0] == 1 and "already has two-factor sign-in on" in again[2]

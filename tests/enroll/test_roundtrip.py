@@ -39,7 +39,8 @@ def test_round_trip_against_the_reference_server_process(
     assert by_name["the same backup code is refused"].message == "Invalid backup code"
     # The account and its backup codes are in the vault, the two used ones marked.
     (account,) = scratch_vault.data.accounts
-    assert account.enrollment is not None and account.enrollment.server == reference_server
+    assert account.enrollment is not None
+    assert account.enrollment.server == reference_server + "/api/auth"
     codes = account.backup_codes.codes
     assert len(codes) == 10 and [c.used for c in codes] == [True, True] + [False] * 8
     assert all(c.used_at is not None for c in codes[:2])
@@ -52,7 +53,7 @@ def test_report_formats(reference_server: str, scratch_vault: OpenVault) -> None
     assert "a wrong code is refused" in table and "401" in table
     data = json.loads(report.as_json())
     assert data["passed"] is True and len(data["steps"]) == STEPS
-    assert set(data["steps"][0]) == {"name", "status", "ms", "outcome", "message"}
+    assert set(data["steps"][0]) == {"name", "status", "ms", "outcome", "message", "requests"}
     suite = ET.fromstring(report.as_junit())
     assert suite.tag == "testsuite"
     assert (suite.get("tests"), suite.get("failures")) == (str(STEPS), "0")

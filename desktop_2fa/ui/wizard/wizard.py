@@ -1,4 +1,4 @@
-"""The enrollment wizard: a server at the top, then Enroll / Sign-in tester / Round trip.
+"""The enrollment wizard: a server at the top, then Enroll / Sign-in tester / Round trip / Audit.
 
 The server is either the bundled reference server, started in this process
 on a free 127.0.0.1 port the first time a page needs it (and stopped when the
@@ -57,6 +57,7 @@ class EnrollWizard(QDialog):
         # Backup codes are secrets like codes: marked for clipboard managers and
         # cleared after the same delay (issue 9).
         self.clipboard = clipboard
+        from desktop_2fa.ui.wizard.audit_page import AuditPage
         from desktop_2fa.ui.wizard.enroll_page import EnrollPage
         from desktop_2fa.ui.wizard.roundtrip_page import RoundTripPage
         from desktop_2fa.ui.wizard.tester_page import TesterPage
@@ -90,6 +91,8 @@ class EnrollWizard(QDialog):
         self.tabs.addTab(self.enroll_page, "&Enroll")
         self.tabs.addTab(self.tester_page, "&Sign-in tester")
         self.tabs.addTab(self.roundtrip_page, "&Round trip")
+        self.audit_page = AuditPage(self)
+        self.tabs.addTab(self.audit_page, "&Audit")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName("Close")
         buttons.rejected.connect(self.reject)
@@ -132,6 +135,7 @@ class EnrollWizard(QDialog):
         return AuthClient(base_url, clock=self.services.clock)
 
     def done(self, result: int) -> None:
+        self.audit_page.stop()  # its worker ends at its next request
         with self._server_lock:
             server, self._server = self._server, None
         if server is not None:
