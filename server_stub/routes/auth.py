@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from starlette.requests import Request
 from starlette.responses import Response
 
 from server_stub.http.body import Field, Fields, Kind, Schema
 from server_stub.http.errors import HttpError, Problem
-from server_stub.routes.endpoint import Endpoint
+from server_stub.routes.endpoint import Endpoint, Headers
 from server_stub.routes.exchange import Exchange
 from server_stub.routes.render import json_response, session_json, user_json
 from server_stub.services.accounts import SignedIn
@@ -48,12 +47,12 @@ POST_GET_SESSION = Problem(
 )
 
 
-async def sign_up(exchange: Exchange, fields: Fields, request: Request) -> Response:
+def sign_up(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """Create the user, sign them in (session cookie), answer `{token, user}`."""
     parts = exchange.parts
     remember = fields.flag("rememberMe") is not False
-    result = await parts.off_loop(
-        lambda: parts.accounts.sign_up(
+    with parts.hashing:
+        result = parts.accounts.sign_up(
             fields.text("name"),
             fields.text("email"),
             fields.text("password"),
@@ -62,21 +61,20 @@ async def sign_up(exchange: Exchange, fields: Fields, request: Request) -> Respo
             meta=exchange.meta,
             now=exchange.now,
         )
-    )
     exchange.set_session_cookie(result.session, dont_remember=not remember)
     return json_response(
         {"token": result.session.token, "user": user_json(result.user)}, exchange.out
     )
 
 
-async def sign_in(exchange: Exchange, fields: Fields, request: Request) -> Response:
+def sign_in(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """Password sign-in; a user with active 2FA gets a challenge instead of a session."""
     parts = exchange.parts
     names = parts.names
     remember = fields.flag("rememberMe") is not False
     trust_cookie = exchange.signed(names.trust_device)
-    result = await parts.off_loop(
-        lambda: parts.accounts.sign_in(
+    with parts.hashing:
+        result = parts.accounts.sign_in(
             fields.text("email"),
             fields.text("password"),
             remember=remember,
@@ -84,7 +82,6 @@ async def sign_in(exchange: Exchange, fields: Fields, request: Request) -> Respo
             meta=exchange.meta,
             now=exchange.now,
         )
-    )
     if isinstance(result, SignedIn):
         exchange.set_session_cookie(result.session, dont_remember=not remember)
         if result.trust_value is not None:
@@ -124,7 +121,7 @@ async def sign_in(exchange: Exchange, fields: Fields, request: Request) -> Respo
     )
 
 
-async def sign_out(exchange: Exchange, fields: Fields, request: Request) -> Response:
+def sign_out(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """Delete the session if any; always clear the session cookies."""
     token = exchange.signed(exchange.parts.names.session_token)
     if token is not None:
@@ -133,7 +130,7 @@ async def sign_out(exchange: Exchange, fields: Fields, request: Request) -> Resp
     return json_response({"success": True}, exchange.out)
 
 
-async def get_session(exchange: Exchange, fields: Fields, request: Request) -> Response:
+def get_session(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """`{session, user}` for a live session cookie, else `null`."""
     found = exchange.current_session()
     if found is None:
@@ -144,16 +141,15 @@ async def get_session(exchange: Exchange, fields: Fields, request: Request) -> R
     )
 
 
-async def post_get_session(exchange: Exchange, fields: Fields, request: Request) -> Response:
+def post_get_session(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """better-auth answers POST /get-session with 405 in this configuration."""
-    headers = request.headers
     exchange.parts.origins.check_request(
         "cookie" in headers, headers.get("origin"), headers.get("referer")
     )
     raise HttpError(POST_GET_SESSION)
 
 
-async def ok(exchange: Exchange, fields: Fields, request: Request) -> Response:
+def ok(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """Liveness: `{"ok":true}`."""
     return json_response({"ok": True}, exchange.out)
 
@@ -163,6 +159,6 @@ ENDPOINTS = (
     Endpoint("POST", "/sign-in/email", sign_in, SIGN_IN, sign_in_form=True),
     Endpoint("POST", "/sign-out", sign_out, SIGN_OUT),
     Endpoint("GET", "/get-session", get_session),
-    Endpoint("POST", "/get-session", post_get_session),
-    Endpoint("GET", "/ok", ok),
+    Endpoint("POST", "/get-session", post_get_session, blocking=False),
+    Endpoint("GET", "/ok", ok, blocking=False),
 )

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeVar
 
 import anyio
-import anyio.to_thread
 
 from server_stub.http.client_address import ClientAddress
 from server_stub.http.cookies import CookieNames, CookieSigner, OutgoingCookies
@@ -17,8 +15,6 @@ from server_stub.services.accounts import AccountService, ClientMeta
 from server_stub.services.two_factor import TwoFactorService
 from server_stub.settings import Clock, Settings
 from server_stub.storage.records import SessionRecord, UserRecord
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,12 +29,10 @@ class AppParts:
     signer: CookieSigner
     origins: OriginPolicy
     addresses: ClientAddress
+    #: The worker threads that run handlers (storage calls never block the loop).
+    threads: anyio.CapacityLimiter
     #: scrypt needs 32 MiB and ~0.1 s; a few at a time is plenty.
-    hash_limiter: anyio.CapacityLimiter
-
-    async def off_loop(self, work: Callable[[], T]) -> T:
-        """Run password-hashing work in a worker thread."""
-        return await anyio.to_thread.run_sync(work, limiter=self.hash_limiter)
+    hashing: threading.BoundedSemaphore
 
 
 @dataclass(slots=True)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from starlette.requests import Request
 from starlette.responses import Response
 
 from server_stub.http.body import Field, Fields, Kind, Schema
 from server_stub.http.errors import UNAUTHORIZED, HttpError
-from server_stub.routes.endpoint import Endpoint
+from server_stub.routes.endpoint import Endpoint, Headers
 from server_stub.routes.errors import SEND_OTP_NOT_CONFIGURED
 from server_stub.routes.exchange import Exchange
 from server_stub.routes.render import json_response, user_json
@@ -83,25 +82,24 @@ def _verified(exchange: Exchange, result: Verified) -> Response:
     return json_response(payload, exchange.out)
 
 
-async def enable(exchange: Exchange, fields: Fields, request: Request) -> Response:
+def enable(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """Step 1 of enrolment: `{method, totpURI, backupCodes}`; no cookie change."""
     parts = exchange.parts
     _, user = _signed_in(exchange)
-    enrollment = await parts.off_loop(
-        lambda: parts.two_factor.enable(
+    with parts.hashing:
+        enrollment = parts.two_factor.enable(
             user,
             fields.text("password"),
             fields.optional_text("method") or "totp",
             fields.optional_text("issuer"),
         )
-    )
     return json_response(
         {"method": "totp", "totpURI": enrollment.totp_uri, "backupCodes": enrollment.backup_codes},
         exchange.out,
     )
 
 
-async def verify_totp(exchange: Exchange, fields: Fields, request: Request) -> Response:
+def verify_totp(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """Activation (session mode) or the second sign-in step (challenge mode).
 
     Also serves `/two-factor/verify-otp` while no e-mail/SMS sender is
@@ -119,7 +117,7 @@ async def verify_totp(exchange: Exchange, fields: Fields, request: Request) -> R
     return _verified(exchange, result)
 
 
-async def verify_backup_code(exchange: Exchange, fields: Fields, request: Request) -> Response:
+def verify_backup_code(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """Redeem one backup code; `disableSession` signs nobody in."""
     mode = _mode(exchange)
     result = exchange.parts.two_factor.verify_backup_code(
@@ -134,32 +132,33 @@ async def verify_backup_code(exchange: Exchange, fields: Fields, request: Reques
     return _verified(exchange, result)
 
 
-async def get_totp_uri(exchange: Exchange, fields: Fields, request: Request) -> Response:
+def get_totp_uri(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """`{totpURI}` again, pending or active."""
     parts = exchange.parts
     _, user = _signed_in(exchange)
-    uri = await parts.off_loop(lambda: parts.two_factor.totp_uri(user, fields.text("password")))
+    with parts.hashing:
+        uri = parts.two_factor.totp_uri(user, fields.text("password"))
     return json_response({"totpURI": uri}, exchange.out)
 
 
-async def generate_backup_codes(exchange: Exchange, fields: Fields, request: Request) -> Response:
+def generate_backup_codes(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """`{status: true, backupCodes: [10 new]}`; the old set is void."""
     parts = exchange.parts
     _, user = _signed_in(exchange)
-    codes = await parts.off_loop(
-        lambda: parts.two_factor.regenerate_backup_codes(user, fields.text("password"))
-    )
+    with parts.hashing:
+        codes = parts.two_factor.regenerate_backup_codes(user, fields.text("password"))
     return json_response({"status": True, "backupCodes": codes}, exchange.out)
 
 
-async def disable(exchange: Exchange, fields: Fields, request: Request) -> Response:
+def disable(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """Remove 2FA, rotate the session, forget the trusted device."""
     parts = exchange.parts
     names = parts.names
     session, user = _signed_in(exchange)
-    new_session, _ = await parts.off_loop(
-        lambda: parts.two_factor.disable(session, user, fields.text("password"), exchange.now)
-    )
+    with parts.hashing:
+        new_session, _ = parts.two_factor.disable(
+            session, user, fields.text("password"), exchange.now
+        )
     exchange.set_session_cookie(new_session)
     # The service already deleted every trusted-device record of the user.
     if exchange.signed(names.trust_device) is not None:
@@ -167,7 +166,7 @@ async def disable(exchange: Exchange, fields: Fields, request: Request) -> Respo
     return json_response({"status": True}, exchange.out)
 
 
-async def send_otp(exchange: Exchange, fields: Fields, request: Request) -> Response:
+def send_otp(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """The e-mail/SMS factor has no sender here: 400 OTP_NOT_CONFIGURED."""
     raise HttpError(SEND_OTP_NOT_CONFIGURED)
 
@@ -190,5 +189,5 @@ ENDPOINTS = (
     Endpoint("POST", "/two-factor/get-totp-uri", get_totp_uri, PASSWORD),
     Endpoint("POST", "/two-factor/generate-backup-codes", generate_backup_codes, PASSWORD),
     Endpoint("POST", "/two-factor/disable", disable, PASSWORD),
-    Endpoint("POST", "/two-factor/send-otp", send_otp, SEND_OTP),
+    Endpoint("POST", "/two-factor/send-otp", send_otp, SEND_OTP, blocking=False),
 )
