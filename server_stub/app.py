@@ -6,8 +6,6 @@ tests build a fresh one per test and several can live in one process.
 
 from __future__ import annotations
 
-import threading
-
 import anyio
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -97,7 +95,7 @@ def create_app(
         origins=OriginPolicy(settings.base_url, settings.trusted_origins),
         addresses=ClientAddress(settings.trusted_proxies),
         threads=anyio.CapacityLimiter(STORE_THREADS),
-        hashing=threading.BoundedSemaphore(HASH_THREADS),
+        hash_threads=anyio.CapacityLimiter(HASH_THREADS),
     )
     table: dict[tuple[str, str], ASGIApp] = {
         (endpoint.method, settings.base_path + endpoint.path): request_response(

@@ -47,12 +47,12 @@ POST_GET_SESSION = Problem(
 )
 
 
-def sign_up(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
+async def sign_up(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """Create the user, sign them in (session cookie), answer `{token, user}`."""
     parts = exchange.parts
     remember = fields.flag("rememberMe") is not False
-    with parts.hashing:
-        result = parts.accounts.sign_up(
+    result = await parts.hashing(
+        lambda: parts.accounts.sign_up(
             fields.text("name"),
             fields.text("email"),
             fields.text("password"),
@@ -61,20 +61,21 @@ def sign_up(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
             meta=exchange.meta,
             now=exchange.now,
         )
+    )
     exchange.set_session_cookie(result.session, dont_remember=not remember)
     return json_response(
         {"token": result.session.token, "user": user_json(result.user)}, exchange.out
     )
 
 
-def sign_in(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
+async def sign_in(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """Password sign-in; a user with active 2FA gets a challenge instead of a session."""
     parts = exchange.parts
     names = parts.names
     remember = fields.flag("rememberMe") is not False
     trust_cookie = exchange.signed(names.trust_device)
-    with parts.hashing:
-        result = parts.accounts.sign_in(
+    result = await parts.hashing(
+        lambda: parts.accounts.sign_in(
             fields.text("email"),
             fields.text("password"),
             remember=remember,
@@ -82,6 +83,7 @@ def sign_in(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
             meta=exchange.meta,
             now=exchange.now,
         )
+    )
     if isinstance(result, SignedIn):
         exchange.set_session_cookie(result.session, dont_remember=not remember)
         if result.trust_value is not None:
@@ -121,18 +123,19 @@ def sign_in(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     )
 
 
-def sign_out(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
+async def sign_out(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """Delete the session if any; always clear the session cookies."""
-    token = exchange.signed(exchange.parts.names.session_token)
+    parts = exchange.parts
+    token = exchange.signed(parts.names.session_token)
     if token is not None:
-        exchange.parts.accounts.sign_out(token)
+        await parts.blocking(lambda: parts.accounts.sign_out(token))
     exchange.clear_session_cookies()
     return json_response({"success": True}, exchange.out)
 
 
-def get_session(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
+async def get_session(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """`{session, user}` for a live session cookie, else `null`."""
-    found = exchange.current_session()
+    found = await exchange.parts.blocking(exchange.current_session)
     if found is None:
         return json_response(None, exchange.out, headers=NO_STORE)
     session, user = found
@@ -141,7 +144,7 @@ def get_session(exchange: Exchange, fields: Fields, headers: Headers) -> Respons
     )
 
 
-def post_get_session(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
+async def post_get_session(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """better-auth answers POST /get-session with 405 in this configuration."""
     exchange.parts.origins.check_request(
         "cookie" in headers, headers.get("origin"), headers.get("referer")
@@ -149,7 +152,7 @@ def post_get_session(exchange: Exchange, fields: Fields, headers: Headers) -> Re
     raise HttpError(POST_GET_SESSION)
 
 
-def ok(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
+async def ok(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """Liveness: `{"ok":true}`."""
     return json_response({"ok": True}, exchange.out)
 
@@ -159,6 +162,6 @@ ENDPOINTS = (
     Endpoint("POST", "/sign-in/email", sign_in, SIGN_IN, sign_in_form=True),
     Endpoint("POST", "/sign-out", sign_out, SIGN_OUT),
     Endpoint("GET", "/get-session", get_session),
-    Endpoint("POST", "/get-session", post_get_session, blocking=False),
-    Endpoint("GET", "/ok", ok, blocking=False),
+    Endpoint("POST", "/get-session", post_get_session),
+    Endpoint("GET", "/ok", ok),
 )

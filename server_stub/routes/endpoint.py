@@ -7,9 +7,9 @@
 5. the handler, whose service errors become envelopes.
 (The rate limiter runs before all of this, as middleware.)
 
-Handlers are plain functions. Those that touch the store or hash a password
-run in a worker thread (`AppParts.threads`), so a slow query or a scrypt never
-stalls the event loop and the other requests on it. A client that goes away
+Handlers run on the event loop and hand their store calls and password
+hashing to worker threads (`AppParts.blocking`, `AppParts.hashing`), so a slow
+query or a scrypt never stalls the other requests. A client that goes away
 before its body is complete gets no answer and one INFO access line.
 """
 
@@ -20,7 +20,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-import anyio.to_thread
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
@@ -36,7 +35,7 @@ from server_stub.services.errors import ServiceError
 LOGGER = logging.getLogger("server_stub")
 
 Headers = dict[str, str]
-Handler = Callable[[Exchange, Fields, Headers], Response]
+Handler = Callable[[Exchange, Fields, Headers], Awaitable[Response]]
 Cleanup = Callable[[Exchange, ServiceError], None]
 
 
@@ -49,8 +48,6 @@ class Endpoint:
         sign_in_form: apply `formCsrfMiddleware` (sign-in, sign-up).
         on_error: cookie changes that go with a service error (e.g. clearing
             the challenge cookie when its attempts are spent).
-        blocking: the handler touches the store or hashes: run it in a
-            worker thread.
     """
 
     method: str
@@ -59,7 +56,6 @@ class Endpoint:
     schema: Schema | None = None
     sign_in_form: bool = False
     on_error: Cleanup | None = None
-    blocking: bool = True
 
 
 def _now(parts: AppParts) -> datetime:
@@ -122,11 +118,7 @@ def bind(parts: AppParts, endpoint: Endpoint) -> Callable[[Request], Awaitable[R
                         fetch_mode=headers.get("sec-fetch-mode"),
                         fetch_dest=headers.get("sec-fetch-dest"),
                     )
-            if not endpoint.blocking:
-                return endpoint.handler(exchange, fields, headers)
-            return await anyio.to_thread.run_sync(
-                endpoint.handler, exchange, fields, headers, limiter=parts.threads
-            )
+            return await endpoint.handler(exchange, fields, headers)
         except ClientDisconnect:
             return NO_RESPONSE  # the access log notes it; nobody is left to answer
         except HttpError as e:

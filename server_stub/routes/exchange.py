@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 import anyio
+import anyio.to_thread
 
 from server_stub.http.client_address import ClientAddress
 from server_stub.http.cookies import CookieNames, CookieSigner, OutgoingCookies
@@ -15,6 +17,8 @@ from server_stub.services.accounts import AccountService, ClientMeta
 from server_stub.services.two_factor import TwoFactorService
 from server_stub.settings import Clock, Settings
 from server_stub.storage.records import SessionRecord, UserRecord
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +33,23 @@ class AppParts:
     signer: CookieSigner
     origins: OriginPolicy
     addresses: ClientAddress
-    #: The worker threads that run handlers (storage calls never block the loop).
+    #: Worker threads for store calls: a slow query never stalls the event loop.
     threads: anyio.CapacityLimiter
-    #: scrypt needs 32 MiB and ~0.1 s; a few at a time is plenty.
-    hashing: threading.BoundedSemaphore
+    #: Worker threads for password hashing (scrypt needs 32 MiB and ~0.1 s).
+    hash_threads: anyio.CapacityLimiter
+
+    async def blocking(self, work: Callable[[], T]) -> T:
+        """Run `work` (store calls) in a worker thread.
+
+        Only the store-touching part of a request goes there, in one hop:
+        the rest stays on the event loop, where the Python work is cheaper
+        than handing the interpreter back and forth between threads.
+        """
+        return await anyio.to_thread.run_sync(work, limiter=self.threads)
+
+    async def hashing(self, work: Callable[[], T]) -> T:
+        """Run `work` that hashes a password (and calls the store) in a worker thread."""
+        return await anyio.to_thread.run_sync(work, limiter=self.hash_threads)
 
 
 @dataclass(slots=True)

@@ -92,7 +92,7 @@ def document(endpoints: tuple[Endpoint, ...], server_url: str) -> dict[str, obje
     }
 
 
-def generate_schema(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
+async def generate_schema(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """This document (better-auth's openAPI plugin path)."""
     from server_stub.routes import auth, two_factor
 
@@ -101,4 +101,4 @@ def generate_schema(exchange: Exchange, fields: Fields, headers: Headers) -> Res
     return json_response(document(auth.ENDPOINTS + two_factor.ENDPOINTS, server), exchange.out)
 
 
-ENDPOINTS = (Endpoint("GET", PATH, generate_schema, blocking=False),)
+ENDPOINTS = (Endpoint("GET", PATH, generate_schema),)
