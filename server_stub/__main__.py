@@ -40,6 +40,7 @@ PROG = "desktop-2fa-server"
 ENV = "D2FA_SERVER_"
 LOGGER = logging.getLogger("server_stub")
 MAX_WORKERS = 64
+T = TypeVar("T")
 #: `WINDOW:MAX` alone sets this rule (the only one before the table existed).
 LEGACY_RULE = "/two-factor/"
 
@@ -81,28 +82,25 @@ def _port(text: str) -> int:
     return port
 
 
-def _workers(text: str) -> int:
+def _checked(text: str, convert: Callable[[str], T], ok: Callable[[T], bool], wanted: str) -> T:
     try:
-        count = int(text)
+        value = convert(text)
     except ValueError:
-        count = 0
-    if not 1 <= count <= MAX_WORKERS:
-        raise argparse.ArgumentTypeError(f"workers must be 1..{MAX_WORKERS}, not {text!r}")
-    return count
+        value = None
+    if value is None or not ok(value):  # `ok` is false for NaN too
+        raise argparse.ArgumentTypeError(f"expected {wanted}, not {text!r}")
+    return value
+
+
+def _workers(text: str) -> int:
+    return _checked(text, int, lambda n: 1 <= n <= MAX_WORKERS, f"1 to {MAX_WORKERS} workers")
 
 
 def _seconds(text: str) -> float:
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = 0.0
-    if not 0 < seconds <= 3600:  # also false for NaN
-        raise argparse.ArgumentTypeError(f"expected seconds, more than 0 up to 3600, not {text!r}")
-    return seconds
+    return _checked(text, float, lambda s: 0 < s <= 3600, "seconds, more than 0 up to 3600")
 
 
 RateRule = tuple[str, RateLimit | None]
-T = TypeVar("T")
 
 
 def _rate_rule(text: str) -> RateRule:

@@ -6,6 +6,9 @@ import contextlib
 import os
 import resource
 import socket
+import stat
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -122,3 +125,22 @@ def test_a_client_leaving_mid_body_is_logged_at_info_without_a_traceback() -> No
     lines = [line for line in log.splitlines() if "/sign-in/email" in line]
     assert len(lines) == 1, log
     assert " INFO " in lines[0] and "disconnected" in lines[0] and " 500 " not in lines[0]
+
+
+def test_servers_starting_together_on_a_new_database_agree_on_its_secret(tmp_path: Path) -> None:
+    script = (
+        "import sys; from pathlib import Path;"
+        "from server_stub.secret_file import secret_beside;"
+        "print(secret_beside(Path(sys.argv[1])))"
+    )
+    for round_ in range(3):
+        db = tmp_path / f"new-{round_}.db"
+        starts = [
+            subprocess.Popen([sys.executable, "-c", script, str(db)], stdout=subprocess.PIPE)
+            for _ in range(8)
+        ]
+        secrets_seen = {p.communicate(timeout=60)[0].strip() for p in starts}
+        assert all(p.returncode == 0 for p in starts)
+        assert len(secrets_seen) == 1
+        assert (tmp_path / f"new-{round_}.db.secret").read_bytes().strip() in secrets_seen
+        assert stat.S_IMODE((tmp_path / f"new-{round_}.db.secret").stat().st_mode) == 0o600

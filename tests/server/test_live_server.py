@@ -188,7 +188,7 @@ def test_configuration_from_environment(
         (["--rate-limit", "sign-in=10:3"], {}, "expected PATH=WINDOW:MAX"),
         (["--rate-limit", "/sign-in=10:x"], {}, "expected PATH=WINDOW:MAX"),
         (["--memory"], {"D2FA_SERVER_RATE_LIMIT": "/ok=1:1,/x=y"}, "D2FA_SERVER_RATE_LIMIT"),
-        (["--workers", "0"], {}, "workers must be 1..64"),
+        (["--workers", "0"], {}, "expected 1 to 64 workers"),
         (["--memory", "--workers", "2"], {}, "--workers needs --db"),
         (["--memory"], {"D2FA_SERVER_WORKERS": "many"}, "D2FA_SERVER_WORKERS"),
         (["--memory", "--header-timeout", "0"], {}, "expected seconds"),
