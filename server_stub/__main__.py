@@ -20,7 +20,7 @@ from typing import NoReturn, TypeVar
 import platformdirs
 
 from server_stub import __version__
-from server_stub.app import STORE_THREADS
+from server_stub.app import HASH_THREADS, STORE_THREADS
 from server_stub.runner import ServerStartError, bind_socket, make_server, with_base_url
 from server_stub.secret_file import BadSecretFile, secret_beside
 from server_stub.settings import (
@@ -235,7 +235,8 @@ class _Options:
     workers: int
 
     def open_store(self) -> Store:
-        return open_store(self.location, pool_size=STORE_THREADS)
+        # One connection for every thread that may call the store at once.
+        return open_store(self.location, pool_size=STORE_THREADS + HASH_THREADS)
 
 
 def _rate_limits(args: argparse.Namespace) -> tuple[RateLimit, ...] | None:

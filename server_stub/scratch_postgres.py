@@ -72,6 +72,9 @@ class ScratchPostgres:
         if os.geteuid() == 0:
             self._user = pwd.getpwnam(UNPRIVILEGED_USER)
 
+    def _environment(self) -> dict[str, str]:
+        return {**os.environ, "HOME": str(self.folder), "LC_ALL": "C", "TZ": "UTC"}
+
     def _run_as_user(self) -> dict[str, object]:
         if self._user is None:
             return {}
@@ -88,7 +91,7 @@ class ScratchPostgres:
         self.folder = folder
         if self._user is not None:
             os.chown(folder, self._user.pw_uid, self._user.pw_gid)
-        env = {**os.environ, "HOME": str(folder), "LC_ALL": "C", "TZ": "UTC"}
+        env = self._environment()
         done = subprocess.run(
             [str(binaries / "initdb"), "-D", str(folder / "data"), "-U", SUPERUSER,
              "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"],
@@ -117,6 +120,7 @@ class ScratchPostgres:
         if not self.durable:
             settings.update(fsync="off", synchronous_commit="off", full_page_writes="off")
         options = [f"--{name.replace('_', '-')}={value}" for name, value in settings.items()]
+        logged_before = len(self.log())
         with open(self.folder / "postgres.log", "ab") as log:
             self._process = subprocess.Popen(
                 [str(binaries / "postgres"), "-D", str(self.folder / "data"), *options],
@@ -128,7 +132,7 @@ class ScratchPostgres:
             if self._process.poll() is not None:
                 self._process = None
                 return False
-            if "ready to accept connections" in self.log():
+            if "ready to accept connections" in self.log()[logged_before:]:
                 return True
             time.sleep(0.05)
         return False
@@ -153,8 +157,8 @@ class ScratchPostgres:
             admin.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
-    def stop(self) -> None:
-        """Fast shutdown (clients are disconnected), then delete the folder."""
+    def halt(self) -> None:
+        """Fast shutdown (clients are disconnected); the data stays for `resume`."""
         process, self._process = self._process, None
         if process is not None and process.poll() is None:
             process.send_signal(signal.SIGINT)  # PostgreSQL's "fast" shutdown
@@ -163,6 +167,20 @@ class ScratchPostgres:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+    def resume(self, timeout: float = 60.0) -> None:
+        """Start the halted server again on the same port.
+
+        Raises:
+            ScratchPostgresError: it would not start.
+        """
+        assert self.folder is not None and self._process is None
+        if not self._launch(server_binaries(), self._environment(), timeout):
+            raise ScratchPostgresError("postgres did not start again:\n" + self.log()[-2000:])
+
+    def stop(self) -> None:
+        """Fast shutdown (clients are disconnected), then delete the folder."""
+        self.halt()
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None

@@ -18,6 +18,7 @@ make one per path), so random paths cannot fill the table.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Collection
 from datetime import datetime
 
@@ -25,11 +26,13 @@ import anyio.to_thread
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server_stub.http.client_address import ClientAddress
-from server_stub.http.errors import Problem
+from server_stub.http.errors import INTERNAL, Problem
 from server_stub.settings import RateLimit, rate_table
 from server_stub.storage.protocol import Store
+from server_stub.storage.records import StorageUnavailable
 
 TOO_MANY_REQUESTS = Problem(429, None, "Too many requests. Please try again later.")
+LOGGER = logging.getLogger("server_stub")
 
 
 def retry_headers(wait: int) -> dict[str, str]:
@@ -104,14 +107,24 @@ class RateLimitMiddleware:
                 forwarded = value.decode("latin-1")
                 break
         address = self.addresses.resolve(client[0] if client else None, forwarded)
-        wait = await anyio.to_thread.run_sync(
-            self.limiter.hit, address, sub_path, self.now(), limiter=self.threads
-        )
+        try:
+            wait = await anyio.to_thread.run_sync(
+                self.limiter.hit, address, sub_path, self.now(), limiter=self.threads
+            )
+        except StorageUnavailable as e:
+            # Refuse rather than let requests through uncounted.
+            LOGGER.error("rate limit for %s: the database did not answer: %s", sub_path, e)
+            await _answer(send, INTERNAL, {})
+            return
         if wait is None:
             await self.app(scope, receive, send)
             return
-        body = TOO_MANY_REQUESTS.body()
-        headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
-        headers += [(k.encode(), v.encode()) for k, v in retry_headers(wait).items()]
-        await send({"type": "http.response.start", "status": 429, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        await _answer(send, TOO_MANY_REQUESTS, retry_headers(wait))
+
+
+async def _answer(send: Send, problem: Problem, extra: dict[str, str]) -> None:
+    body = problem.body()
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    headers += [(k.encode(), v.encode()) for k, v in extra.items()]
+    await send({"type": "http.response.start", "status": problem.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

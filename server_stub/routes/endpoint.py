@@ -31,6 +31,7 @@ from server_stub.routes.exchange import AppParts, Exchange
 from server_stub.routes.render import NO_RESPONSE, problem_response
 from server_stub.services.accounts import ClientMeta
 from server_stub.services.errors import ServiceError
+from server_stub.storage.records import StorageUnavailable
 
 LOGGER = logging.getLogger("server_stub")
 
@@ -127,6 +128,11 @@ def bind(parts: AppParts, endpoint: Endpoint) -> Callable[[Request], Awaitable[R
             if endpoint.on_error is not None:
                 endpoint.on_error(exchange, e)
             return problem_response(problem_for(e), exchange.out, headers_for(e))
+        except StorageUnavailable as e:
+            LOGGER.error(
+                "%s %s: the database did not answer: %s", endpoint.method, endpoint.path, e
+            )
+            return problem_response(INTERNAL, exchange.out)
         except Exception:
             LOGGER.exception("unexpected error in %s %s", endpoint.method, endpoint.path)
             return problem_response(INTERNAL, exchange.out)

@@ -21,7 +21,7 @@ import psycopg.conninfo
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from server_stub.storage import schema
-from server_stub.storage.records import StorageError
+from server_stub.storage.records import StorageError, StorageUnavailable
 from server_stub.storage.sql_rows import Args, Row
 from server_stub.storage.sql_store import SqlStore
 
@@ -65,20 +65,35 @@ class _Statements:
                 cursor.executemany(_psycopg_sql(sql, False), rows)
 
 
-class _Pool:
-    """`Connections` for PostgreSQL: a psycopg pool of autocommit connections."""
+@contextmanager
+def _reachable(where: str) -> Iterator[None]:
+    """A lost or refused connection becomes one `StorageUnavailable` (no traceback)."""
+    try:
+        yield
+    except (psycopg.OperationalError, PoolTimeout) as e:
+        first_line = (str(e).strip().splitlines() or ["no answer"])[0]
+        raise StorageUnavailable(f"{where}: {first_line}") from e
 
-    def __init__(self, pool: ConnectionPool[Connection]) -> None:
+
+class _Pool:
+    """`Connections` for PostgreSQL: a psycopg pool of autocommit connections.
+
+    A connection that broke (the server restarted) is dropped by the pool when
+    it comes back, so the next request gets a fresh one.
+    """
+
+    def __init__(self, pool: ConnectionPool[Connection], where: str) -> None:
         self.pool = pool
+        self.where = where
 
     @contextmanager
     def auto(self) -> Iterator[_Statements]:
-        with self.pool.connection() as conn:
+        with _reachable(self.where), self.pool.connection() as conn:
             yield _Statements(conn)
 
     @contextmanager
     def transaction(self) -> Iterator[_Statements]:
-        with self.pool.connection() as conn, conn.transaction():
+        with _reachable(self.where), self.pool.connection() as conn, conn.transaction():
             yield _Statements(conn)
 
 
@@ -100,8 +115,14 @@ class PostgresStore(SqlStore):
     lock_rows = " FOR UPDATE"
     duplicate_errors = (psycopg.errors.UniqueViolation,)
 
-    def __init__(self, url: str, *, pool_size: int = 10, timeout: float = 10.0) -> None:
+    def __init__(
+        self, url: str, *, pool_size: int = 10, timeout: float = 10.0, wait: float = 3.0
+    ) -> None:
         """Connect, bring the schema up to date and open the pool.
+
+        `timeout` bounds the first connection; `wait` bounds how long a call
+        waits for a connection later (all busy, or the server gone), after
+        which it fails with `StorageUnavailable` rather than hang.
 
         Raises:
             StorageError: the URL is unreadable or the server cannot be reached.
@@ -117,6 +138,7 @@ class PostgresStore(SqlStore):
             min_size=1,
             max_size=pool_size,
             kwargs={"autocommit": True},
+            timeout=wait,
             open=False,
             name="desktop-2fa-server",
         )
@@ -125,7 +147,7 @@ class PostgresStore(SqlStore):
         except PoolTimeout as e:
             pool.close()
             raise StorageError(f"cannot connect to the database {self.url}") from e
-        self._pool = _Pool(pool)
+        self._pool = _Pool(pool, self.url)
         super().__init__(self._pool)
         try:
             self._migrate()

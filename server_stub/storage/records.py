@@ -136,3 +136,7 @@ class DuplicateEmail(StorageError):
 
 class UnsupportedSchema(StorageError):
     """The database was written by a newer server."""
+
+
+class StorageUnavailable(StorageError):
+    """The database did not answer (down, unreachable, or locked for too long)."""

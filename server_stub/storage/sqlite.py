@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from server_stub.storage import schema
-from server_stub.storage.records import StorageError
+from server_stub.storage.records import StorageError, StorageUnavailable
 from server_stub.storage.sql_rows import Args, Row
 from server_stub.storage.sql_store import SqlStore
 
@@ -41,21 +41,34 @@ class _Statements:
 
 
 class _Connection:
-    """`Connections` for SQLite: one connection, one lock."""
+    """`Connections` for SQLite: one connection, one lock.
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    "database is locked" past the busy timeout (another process held the
+    write lock for 10 s) and other operational errors become one
+    `StorageUnavailable`.
+    """
+
+    def __init__(self, db: sqlite3.Connection, where: str) -> None:
         self.db = db
+        self.where = where
         self.lock = threading.Lock()
         self._statements = _Statements(db)
 
     @contextmanager
+    def _operational(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.OperationalError as e:
+            raise StorageUnavailable(f"{self.where}: {e}") from e
+
+    @contextmanager
     def auto(self) -> Iterator[_Statements]:
-        with self.lock:
+        with self.lock, self._operational():
             yield self._statements
 
     @contextmanager
     def transaction(self) -> Iterator[_Statements]:
-        with self.lock:
+        with self.lock, self._operational():
             self.db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._statements
@@ -89,7 +102,7 @@ class SQLiteStore(SqlStore):
             db.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as e:
             raise StorageError(f"cannot open the database {self.path}: {e}") from e
-        self._connection = _Connection(db)
+        self._connection = _Connection(db, self.path)
         super().__init__(self._connection)
         self._migrate()
 
