@@ -63,7 +63,7 @@ class _Connection(asyncio.Protocol):
 
 
 async def _load(
-    port: int, request: bytes, clients: int, seconds: float
+    port: int, requests: list[bytes], clients: int, seconds: float
 ) -> tuple[float, list[float]]:
     loop = asyncio.get_running_loop()
     latencies: list[float] = []
@@ -72,26 +72,34 @@ async def _load(
     connections = [
         (
             await loop.create_connection(
-                lambda: _Connection(request, stop_at, latencies), "127.0.0.1", port
+                lambda i=i: _Connection(requests[i % len(requests)], stop_at, latencies),
+                "127.0.0.1",
+                port,
             )
         )[1]
-        for _ in range(clients)
+        for i in range(clients)
     ]
     await asyncio.wait_for(asyncio.gather(*(c.done for c in connections)), seconds + 30)
     return time.perf_counter() - started, latencies
 
 
-def run_load(port: int, request: bytes, clients: int, seconds: float) -> tuple[float, float, float]:
-    """Requests per second, p50 and p99 in ms, after a short warm-up."""
+def run_load(
+    port: int, request: bytes | list[bytes], clients: int, seconds: float
+) -> tuple[float, float, float]:
+    """Requests per second, p50 and p99 in ms, after a short warm-up.
+
+    Connection i sends `request`, or `request[i % len(request)]` for a list.
+    """
+    requests = request if isinstance(request, list) else [request]
     try:
         import uvloop
 
         runner = uvloop.run
     except ImportError:  # pragma: no cover - uvloop is a dependency off Windows
         runner = asyncio.run
-    _load_result = runner(_load(port, request, clients, 0.5))  # warm-up
+    _load_result = runner(_load(port, requests, clients, 0.5))  # warm-up
     del _load_result
-    elapsed, latencies = runner(_load(port, request, clients, seconds))
+    elapsed, latencies = runner(_load(port, requests, clients, seconds))
     latencies.sort()
     rate = len(latencies) / elapsed
     p50 = latencies[len(latencies) // 2] * 1000

@@ -33,7 +33,7 @@ from server_stub.settings import (
 )
 from server_stub.storage.opening import describe, is_postgres, open_store
 from server_stub.storage.protocol import Store
-from server_stub.storage.records import StorageError
+from server_stub.storage.records import SignInThrottle, StorageError
 from server_stub.workers import Supervisor
 
 PROG = "desktop-2fa-server"
@@ -125,6 +125,7 @@ def _rate_rule(text: str) -> RateRule:
 
 
 def _rate_epilog() -> str:
+    pause = SignInThrottle()
     rows = "\n".join(
         f"  {prefix:<14} {rule.max:>4} per {rule.window} s"
         for prefix, rule in sorted(rate_table(DEFAULT_RATE_LIMITS))
@@ -133,7 +134,8 @@ def _rate_epilog() -> str:
         "rate limits per client address and path (the longest matching prefix wins;\n"
         f"change one with --rate-limit PATH=WINDOW:MAX, drop one with PATH=off):\n{rows}\n"
         "Past them a request gets 429 with X-Retry-After and Retry-After. Separately, an\n"
-        "e-mail pauses after 5 wrong passwords in a row (15 s, doubling up to 300 s).\n\n"
+        f"e-mail pauses after {pause.free} wrong passwords in a row ({pause.first_pause} s, "
+        f"doubling up to {pause.longest_pause} s).\n\n"
     )
 
 
@@ -289,7 +291,10 @@ def _secret(given: str | None, location: str | None) -> str:
 
 def _resolve(args: argparse.Namespace) -> _Options:
     """Settings, where the store is, the port and the number of workers."""
-    port = args.port if args.port is not None else _port_from_env()
+    port = args.port
+    if port is None:
+        from_env = _env_value("PORT", _port)
+        port = 3000 if from_env is None else from_env
     workers = args.workers or _env_value("WORKERS", _workers) or 1
     header_timeout = args.header_timeout or _env_value("HEADER_TIMEOUT", _seconds) or 10.0
     memory = args.memory or (args.db is None and _env_flag("MEMORY"))
@@ -318,16 +323,6 @@ def _resolve(args: argparse.Namespace) -> _Options:
     except ValueError as e:
         raise UsageError(str(e)) from e
     return _Options(settings, location, port, workers)
-
-
-def _port_from_env() -> int:
-    value = _env("PORT")
-    if value is None:
-        return 3000
-    try:
-        return _port(value)
-    except argparse.ArgumentTypeError as e:
-        raise UsageError(f"{ENV}PORT: {e}") from e
 
 
 def _raise_open_file_limit() -> None:

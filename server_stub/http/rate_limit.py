@@ -67,7 +67,8 @@ class RateLimiter:
             return None
         prefix, rule = found
         shown = path if path in self._known else prefix + "\x00other"
-        bucket = hashlib.blake2b(f"{client}\x00{shown}".encode(), digest_size=16).digest()
+        key = f"{client}\x00{shown}".encode("utf-8", "surrogatepass")
+        bucket = hashlib.blake2b(key, digest_size=16).digest()
         return self._store.hit_rate_limit(bucket, rule.window, rule.max, now)
 
 
