@@ -19,6 +19,8 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 #: Node's default `maxHeaderSize`.
 MAX_HEADER_BYTES = 16 * 1024
+#: How long a refused connection still swallows input before it is closed.
+LINGER_SECONDS = 2.0
 _TIMEOUT = b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n"
 _TOO_LARGE = b"HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n"
 
@@ -54,10 +56,17 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         self._refuse(_TIMEOUT)
 
     def _refuse(self, answer: bytes) -> None:
+        """Answer, then a lingering close: half-close and drop what still comes for
+        a moment, so the client reads the answer instead of a TCP reset."""
         self._refused = True
         self._disarm()
-        if not self.transport.is_closing():
-            self.transport.write(answer)
+        if self.transport.is_closing():
+            return
+        self.transport.write(answer)
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+            self.loop.call_later(LINGER_SECONDS, self.transport.close)
+        else:
             self.transport.close()
 
     def _between_requests(self) -> bool:
