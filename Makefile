@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run server test lint typecheck pytest bench screenshots web browser clean
+.PHONY: run server test lint typecheck pytest bench screenshots web browser postgres clean
 
 # The guide's web pages (server_stub/web): better-auth's client and a QR
 # library from the npm registry, bundled by esbuild into a git-ignored folder.
@@ -66,11 +66,25 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy desktop_2fa server_stub
 
-pytest: $(STAMP) web browser
+pytest: $(STAMP) web browser postgres
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP) postgres
 	$(BIN)/python -m bench
+
+# PostgreSQL's server programs, for the PostgreSQL-backed tests and the bench
+# (they run their own scratch server in a temporary folder). Debian's package is
+# installed where it is missing, without the cluster it would otherwise create
+# and start; nothing happens where it is present.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || { \
+	  echo "installing PostgreSQL's server (Debian package postgresql)"; \
+	  mkdir -p /etc/postgresql-common && \
+	  { [ -e /etc/postgresql-common/createcluster.conf ] || \
+	    echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.conf; } && \
+	  apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    -o DPkg::Lock::Timeout=600 -o Dpkg::Options::=--force-confold postgresql >/dev/null; }
 
 # The pictures in README/docs: real windows rendered offscreen with demo accounts.
 screenshots: $(STAMP) web browser

@@ -10,24 +10,39 @@ import argparse
 import logging
 import os
 import secrets
+import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
 import platformdirs
 
 from server_stub import __version__
-from server_stub.runner import ServerStartError, bind_socket, make_server
-from server_stub.settings import DEFAULT_NAME, MIN_SECRET_LENGTH, RateLimit, Settings
-from server_stub.storage.memory import MemoryStore
+from server_stub.app import HASH_THREADS, STORE_THREADS
+from server_stub.runner import ServerStartError, bind_socket, make_server, with_base_url
+from server_stub.secret_file import BadSecretFile, secret_beside
+from server_stub.settings import (
+    DEFAULT_NAME,
+    DEFAULT_RATE_LIMITS,
+    MIN_SECRET_LENGTH,
+    RateLimit,
+    Settings,
+    rate_table,
+)
+from server_stub.storage.opening import describe, is_postgres, open_store
 from server_stub.storage.protocol import Store
-from server_stub.storage.records import StorageError
-from server_stub.storage.sqlite import SQLiteStore
+from server_stub.storage.records import SignInThrottle, StorageError
+from server_stub.workers import Supervisor
 
 PROG = "desktop-2fa-server"
 ENV = "D2FA_SERVER_"
 LOGGER = logging.getLogger("server_stub")
+MAX_WORKERS = 64
+T = TypeVar("T")
+#: `WINDOW:MAX` alone sets this rule (the only one before the table existed).
+LEGACY_RULE = "/two-factor/"
 
 
 class UsageError(Exception):
@@ -77,16 +92,61 @@ def _base_path(text: str) -> str:
     return path
 
 
-def _rate_limit(text: str) -> RateLimit:
-    window, sep, maximum = text.partition(":")
+def _checked(text: str, convert: Callable[[str], T], ok: Callable[[T], bool], wanted: str) -> T:
     try:
-        if not sep:
+        value = convert(text)
+    except ValueError:
+        value = None
+    if value is None or not ok(value):  # `ok` is false for NaN too
+        raise argparse.ArgumentTypeError(f"expected {wanted}, not {text!r}")
+    return value
+
+
+def _workers(text: str) -> int:
+    return _checked(text, int, lambda n: 1 <= n <= MAX_WORKERS, f"1 to {MAX_WORKERS} workers")
+
+
+def _seconds(text: str) -> float:
+    return _checked(text, float, lambda s: 0 < s <= 3600, "seconds, more than 0 up to 3600")
+
+
+RateRule = tuple[str, RateLimit | None]
+
+
+def _rate_rule(text: str) -> RateRule:
+    """`PATH=WINDOW:MAX`, `PATH=off`, or `WINDOW:MAX` for the /two-factor/ rule."""
+    path, sep, spec = text.partition("=")
+    if not sep:
+        path, spec = LEGACY_RULE, text
+    try:
+        if not path.startswith("/"):
             raise ValueError
-        return RateLimit(window=int(window), max=int(maximum))
+        if spec.strip().lower() == "off":
+            return path, None
+        window, colon, maximum = spec.partition(":")
+        if not colon:
+            raise ValueError
+        return path, RateLimit(window=int(window), max=int(maximum), path_prefixes=(path,))
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"expected WINDOW:MAX with positive whole numbers (e.g. 60:5), not {text!r}"
+            "expected PATH=WINDOW:MAX with positive whole numbers (e.g. /sign-in=10:3),"
+            f" PATH=off, or WINDOW:MAX for {LEGACY_RULE}, not {text!r}"
         ) from None
+
+
+def _rate_epilog() -> str:
+    pause = SignInThrottle()
+    rows = "\n".join(
+        f"  {prefix:<14} {rule.max:>4} per {rule.window} s"
+        for prefix, rule in sorted(rate_table(DEFAULT_RATE_LIMITS))
+    )
+    return (
+        "rate limits per client address and path (the longest matching prefix wins;\n"
+        f"change one with --rate-limit PATH=WINDOW:MAX, drop one with PATH=off):\n{rows}\n"
+        "Past them a request gets 429 with X-Retry-After and Retry-After. Separately, an\n"
+        f"e-mail pauses after {pause.free} wrong passwords in a row ({pause.first_pause} s, "
+        f"doubling up to {pause.longest_pause} s).\n\n"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,9 +155,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Reference server speaking better-auth 1.7's two-factor protocol "
         "(endpoints under --base-path, /api/auth by default).",
-        epilog="The database's secret is kept in <db>.secret (mode 0600) unless --secret "
-        f"or {ENV}SECRET is given; prefer the variable, a command line is visible to "
+        epilog=_rate_epilog()
+        + "A SQLite database's secret is kept in <db>.secret (mode 0600) unless --secret\n"
+        f"or {ENV}SECRET is given; a PostgreSQL database needs one of them (every worker\n"
+        "and machine must share it). Prefer the variable: a command line is visible to\n"
         "other users.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add = parser.add_argument
     add(
@@ -108,7 +171,10 @@ def build_parser() -> argparse.ArgumentParser:
     add("--port", type=_port, default=None, help=f"TCP port, 0 = any free one [{ENV}PORT; 3000]")
     store = parser.add_mutually_exclusive_group()
     store.add_argument(
-        "--db", metavar="PATH", help=f"SQLite database file [{ENV}DB; user data folder]"
+        "--db",
+        metavar="PATH|URL",
+        help=f"SQLite database file, or postgresql://USER@HOST:PORT/DB [{ENV}DB; a SQLite "
+        "file in the user data folder]",
     )
     store.add_argument(
         "--memory", action="store_true", help=f"keep everything in memory [{ENV}MEMORY=1]"
@@ -119,12 +185,28 @@ def build_parser() -> argparse.ArgumentParser:
     limits = parser.add_mutually_exclusive_group()
     limits.add_argument(
         "--rate-limit",
-        type=_rate_limit,
-        metavar="WINDOW:MAX",
-        help=f"requests per window on /two-factor/* per client and path [{ENV}RATE_LIMIT; 60:5]",
+        type=_rate_rule,
+        action="append",
+        metavar="PATH=WINDOW:MAX",
+        help="set one row of the rate-limit table below, repeatable; PATH=off drops it "
+        f"[{ENV}RATE_LIMIT=rule,rule]",
     )
     limits.add_argument(
         "--no-rate-limit", action="store_true", help=f"disable the limiter [{ENV}RATE_LIMIT=off]"
+    )
+    add(
+        "--workers",
+        type=_workers,
+        default=None,
+        help=f"server processes sharing the port and the database; one that dies is "
+        f"replaced [{ENV}WORKERS; 1]",
+    )
+    add(
+        "--header-timeout",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help=f"time a client gets to send a request's headers [{ENV}HEADER_TIMEOUT; 10]",
     )
     add(
         "--trusted-origin",
@@ -168,112 +250,177 @@ def _default_db() -> Path:
     return platformdirs.user_data_path("desktop-2fa") / "server.sqlite3"
 
 
-def _secret_beside(db: Path) -> str:
-    """The secret kept next to the database, created (0600) on first use."""
-    path = db.with_name(db.name + ".secret")
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        secret = path.read_text(encoding="utf-8").strip()
-        if len(secret) < MIN_SECRET_LENGTH:
-            raise UsageError(f"{path} holds a secret shorter than {MIN_SECRET_LENGTH}") from None
-        return secret
-    secret = secrets.token_urlsafe(48)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(secret + "\n")
-        out.flush()
-        os.fsync(out.fileno())
-    return secret
+@dataclass(frozen=True)
+class _Options:
+    """What `main` needs after parsing: settings and how to open the store."""
+
+    settings: Settings
+    location: str | None  # None: in memory
+    port: int
+    workers: int
+
+    def open_store(self) -> Store:
+        # One connection for every thread that may call the store at once.
+        return open_store(self.location, pool_size=STORE_THREADS + HASH_THREADS)
 
 
-def _resolve(args: argparse.Namespace) -> tuple[Settings, Store, int, str]:
-    """Settings, the opened store, the port and a description of the store."""
-    port = args.port if args.port is not None else _port_from_env()
-    rate: RateLimit | None = RateLimit()
+def _rate_limits(args: argparse.Namespace) -> tuple[RateLimit, ...] | None:
+    rules: list[RateRule] = []
     if args.no_rate_limit:
-        rate = None
-    elif args.rate_limit is not None:
-        rate = args.rate_limit
+        return None
+    if args.rate_limit is not None:
+        rules = args.rate_limit
     elif (env_rate := _env("RATE_LIMIT")) is not None:
-        rate = None if env_rate.lower() == "off" else _env_rate_limit(env_rate)
+        if env_rate.strip().lower() == "off":
+            return None
+        try:
+            rules = [_rate_rule(item.strip()) for item in env_rate.split(",") if item.strip()]
+        except argparse.ArgumentTypeError as e:
+            raise UsageError(f"{ENV}RATE_LIMIT: {e}") from e
+    table: dict[str, RateLimit | None] = dict(rate_table(DEFAULT_RATE_LIMITS))
+    table.update(rules)
+    return tuple(
+        RateLimit(rule.window, rule.max, (prefix,))
+        for prefix, rule in table.items()
+        if rule is not None
+    )
+
+
+def _env_value(name: str, parse: Callable[[str], T]) -> T | None:
+    value = _env(name)
+    if value is None:
+        return None
+    try:
+        return parse(value)
+    except argparse.ArgumentTypeError as e:
+        raise UsageError(f"{ENV}{name}: {e}") from e
+
+
+def _secret(given: str | None, location: str | None) -> str:
+    if given is not None:
+        return given
+    if location is None:
+        return secrets.token_urlsafe(48)
+    if is_postgres(location):
+        raise UsageError(
+            f"a PostgreSQL database needs --secret or {ENV}SECRET: every worker and machine "
+            "on it must share the secret"
+        )
+    try:
+        return secret_beside(Path(location))
+    except BadSecretFile as e:
+        raise UsageError(str(e)) from e
+
+
+def _resolve(args: argparse.Namespace) -> _Options:
+    """Settings, where the store is, the port and the number of workers."""
+    port = args.port
+    if port is None:
+        from_env = _env_value("PORT", _port)
+        port = 3000 if from_env is None else from_env
+    workers = args.workers or _env_value("WORKERS", _workers) or 1
+    header_timeout = args.header_timeout or _env_value("HEADER_TIMEOUT", _seconds) or 10.0
     memory = args.memory or (args.db is None and _env_flag("MEMORY"))
-    secret = args.secret or _env("SECRET")
-    db = None if memory else Path(args.db or _env("DB") or _default_db()).expanduser()
-    if db is not None:
-        db.parent.mkdir(parents=True, exist_ok=True)
-    if secret is None:
-        secret = secrets.token_urlsafe(48) if db is None else _secret_beside(db)
+    location: str | None = None
+    if not memory:
+        location = args.db or _env("DB") or str(_default_db())
+        if not is_postgres(location):
+            db = Path(location).expanduser()
+            db.parent.mkdir(parents=True, exist_ok=True)
+            location = str(db)
+    if workers > 1 and location is None:
+        raise UsageError("--memory keeps everything inside one process; --workers needs --db")
+    if workers > 1 and not hasattr(os, "fork"):
+        raise UsageError("--workers needs a system with fork()")
     try:
         settings = Settings(
-            secret=secret,
+            secret=_secret(args.secret or _env("SECRET"), location),
             base_url=args.base_url or _env("BASE_URL"),
             app_name=args.app_name,
             issuer=args.issuer,
-            rate_limit=rate,
-            base_path=args.base_path,
+            rate_limit=_rate_limits(args),
             trusted_origins=tuple(args.trusted_origin or _env_list("TRUSTED_ORIGINS")),
             trusted_proxies=tuple(args.trusted_proxy or _env_list("TRUSTED_PROXIES")),
+            header_timeout=header_timeout,
+            base_path=args.base_path,
             web=not (args.no_web or _env_flag("NO_WEB")),
         )
     except ValueError as e:
         raise UsageError(str(e)) from e
-    store: Store = MemoryStore() if db is None else SQLiteStore(db)
-    return settings, store, port, "memory" if db is None else str(db)
+    return _Options(settings, location, port, workers)
 
 
-def _env_rate_limit(value: str) -> RateLimit:
+def _raise_open_file_limit() -> None:
+    """Use every file descriptor the system allows: each client holds one, and a
+    common default of 1,024 is soon spent by slow or idle clients."""
     try:
-        return _rate_limit(value)
-    except argparse.ArgumentTypeError as e:
-        raise UsageError(f"{ENV}RATE_LIMIT: {e}") from e
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        wanted = hard if hard != resource.RLIM_INFINITY else 1 << 20
+        if soft != resource.RLIM_INFINITY and soft < wanted:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    except (ImportError, ValueError, OSError):  # pragma: no cover - not on this system
+        pass
 
 
-def _port_from_env() -> int:
-    value = _env("PORT")
-    if value is None:
-        return 3000
+def _announce(options: _Options, settings: Settings) -> None:
+    limits = settings.rate_limit
+    table = rate_table(limits)
+    LOGGER.info(
+        "listening on %s (endpoints under %s, store: %s, workers: %d, rate limits: %s)",
+        settings.base_url,
+        settings.base_path,
+        describe(options.location),
+        options.workers,
+        ", ".join(f"{p} {r.max}/{r.window}s" for p, r in sorted(table)) or "off",
+    )
+    # The URL first, alone (server_stub.process reads it); then the auth
+    # base URL a client takes (a URL without a path means /api/auth).
+    print(
+        f"{PROG} listening on {settings.base_url} "
+        f"(auth base URL {settings.base_url}{settings.base_path})",
+        flush=True,
+    )
+
+
+def _serve(options: _Options, settings: Settings, sock: socket.socket) -> None:
+    """One server process: its own store, uvicorn on the shared socket."""
+    store = options.open_store()
     try:
-        return _port(value)
-    except argparse.ArgumentTypeError as e:
-        raise UsageError(f"{ENV}PORT: {e}") from e
+        server, _ = make_server(settings, store, sock)
+        server.run(sockets=[sock])
+    finally:
+        store.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Parse options, open the store, serve until interrupted."""
+    """Parse options, check the store, serve (in N workers) until interrupted."""
     try:
         args = build_parser().parse_args(argv)
+        options = _resolve(args)
+        where = "[%(process)d] " if options.workers > 1 else ""
         logging.basicConfig(
             level=args.log_level.upper(),
-            format="%(asctime)s %(levelname)s %(message)s",
+            format=f"%(asctime)s %(levelname)s {where}%(message)s",
             stream=sys.stderr,
         )
-        settings, store, port, where = _resolve(args)
-        sock = bind_socket(args.host, port)
+        # Reachable, and the schema is up to date before anyone serves.
+        options.open_store().close()
+        _raise_open_file_limit()
+        sock = bind_socket(args.host, options.port)
     except (UsageError, ServerStartError, StorageError, OSError) as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)
         return 2
     try:
-        server, settings = make_server(settings, store, sock)
-        limit = settings.rate_limit
-        LOGGER.info(
-            "listening on %s (endpoints under %s, store: %s, rate limit: %s)",
-            settings.base_url,
-            settings.base_path,
-            where,
-            "off" if limit is None else f"{limit.max} per {limit.window}s",
-        )
-        # The URL first, alone (server_stub.process reads it); then the auth
-        # base URL a client takes (a URL without a path means /api/auth).
-        print(
-            f"{PROG} listening on {settings.base_url} "
-            f"(auth base URL {settings.base_url}{settings.base_path})",
-            flush=True,
-        )
-        server.run(sockets=[sock])
+        settings = with_base_url(options.settings, sock)
+        _announce(options, settings)
+        if options.workers == 1:
+            _serve(options, settings, sock)
+            return 0
+        return Supervisor(options.workers, lambda: _serve(options, settings, sock)).run()
     finally:
-        store.close()
         sock.close()
-    return 0
 
 
 if __name__ == "__main__":

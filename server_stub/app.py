@@ -34,6 +34,8 @@ from server_stub.web.pages import WebPages
 
 #: Concurrent scrypt computations (each needs 32 MiB).
 HASH_THREADS = 4
+#: Worker threads per process for handlers that touch the store.
+STORE_THREADS = 16
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
@@ -94,7 +96,8 @@ def create_app(
         signer=CookieSigner(settings.secret, settings.secure_cookies),
         origins=OriginPolicy(settings.base_url, settings.trusted_origins),
         addresses=ClientAddress(settings.trusted_proxies),
-        hash_limiter=anyio.CapacityLimiter(HASH_THREADS),
+        threads=anyio.CapacityLimiter(STORE_THREADS),
+        hash_threads=anyio.CapacityLimiter(HASH_THREADS),
     )
     table: dict[tuple[str, str], ASGIApp] = {
         (endpoint.method, settings.base_path + endpoint.path): request_response(
@@ -116,10 +119,11 @@ def create_app(
         middleware.append(
             Middleware(
                 RateLimitMiddleware,
-                limiter=RateLimiter(settings.rate_limit),
+                limiter=RateLimiter(settings.rate_limit, store, {e.path for e in ENDPOINTS}),
                 addresses=parts.addresses,
                 base_path=settings.base_path,
-                seconds=lambda: clock().timestamp(),
+                now=clock,
+                threads=parts.threads,
             )
         )
     app = Starlette(middleware=middleware, exception_handlers={HTTPException: _not_found})

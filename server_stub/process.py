@@ -14,6 +14,7 @@ block on a full pipe.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -51,6 +52,14 @@ class ServerProcess:
     @property
     def port(self) -> int:
         return int(self.base_url.rsplit(":", 1)[1])
+
+    def log(self) -> str:
+        """What the server logged so far (stderr), while it runs."""
+        if self._stderr.closed:
+            return self._log
+        # pread leaves the offset alone: the server shares it and appends there.
+        fd = self._stderr.fileno()
+        return os.pread(fd, os.fstat(fd).st_size, 0).decode("utf-8", "replace")
 
     def stop(self, timeout: float = 15.0) -> str:
         """Stop the server (again is fine); returns what it logged (stderr)."""

@@ -6,7 +6,10 @@ in-process::
     with start_in_thread() as server:      # free 127.0.0.1 port, memory store
         client.enroll(server.base_url)
 
-uvicorn picks uvloop and httptools when they are installed.
+uvicorn runs on uvloop when it is installed, with httptools behind
+`GuardedHttpProtocol` (a deadline and a size cap on request heads). uvicorn's
+own proxy-header handling is off: only `--trusted-proxy` decides whose
+`X-Forwarded-For` is believed (`http/client_address.py`).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from types import TracebackType
 import uvicorn
 
 from server_stub.app import create_app
+from server_stub.http.connections import GuardedHttpProtocol
 from server_stub.settings import Clock, Settings, system_clock
 from server_stub.storage.memory import MemoryStore
 from server_stub.storage.protocol import Store
@@ -41,7 +45,7 @@ def bind_socket(host: str, port: int) -> socket.socket:
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
-        sock.listen(1024)
+        sock.listen(2048)
     except OSError as e:
         sock.close()
         raise ServerStartError(f"cannot listen on {host}:{port}: {e.strerror or e}") from e
@@ -56,17 +60,24 @@ def url_for(sock: socket.socket) -> str:
     return f"http://{shown}:{port}"
 
 
+def with_base_url(settings: Settings, sock: socket.socket) -> Settings:
+    """`settings` with `base_url` set to the socket's URL unless one is given."""
+    if settings.base_url is None:
+        return dataclasses.replace(settings, base_url=url_for(sock))
+    return settings
+
+
 def make_server(
     settings: Settings, store: Store, sock: socket.socket, *, clock: Clock = system_clock
 ) -> tuple[uvicorn.Server, Settings]:
     """A uvicorn server for the app; `base_url` defaults to the socket's URL."""
-    if settings.base_url is None:
-        settings = dataclasses.replace(settings, base_url=url_for(sock))
+    settings = with_base_url(settings, sock)
     app = create_app(settings, store, clock=clock)
     config = uvicorn.Config(
         app,
         loop="auto",
-        http="auto",
+        http=GuardedHttpProtocol.with_timeout(settings.header_timeout),
+        proxy_headers=False,  # X-Forwarded-For only from --trusted-proxy
         lifespan="off",
         access_log=False,  # our own access log never shows query strings
         log_config=None,

@@ -4,7 +4,8 @@ Defaults mirror the better-auth configuration that PROTOCOL.md was captured
 from (appName and issuer "Desktop2FA Reference", 7-day sessions, 600 s
 challenge cookie, 30-day trusted device) plus what section 0 adds (the seed
 guide's rate limit of 5 requests per 60 s on `/two-factor/*`, the account
-lock of 10 failures for 900 s).
+lock of 10 failures for 900 s) and what better-auth does in production
+(3 requests per 10 s on sign-in and sign-up, 100 per 10 s elsewhere).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 from urllib.parse import urlsplit
+
+from server_stub.storage.records import SignInThrottle
 
 DEFAULT_NAME = "Desktop2FA Reference"
 
@@ -41,7 +44,8 @@ class RateLimit:
     Attributes:
         window: seconds a bucket lives after its last allowed request.
         max: requests allowed inside one window; the next gets 429.
-        path_prefixes: paths under the auth base path the rule applies to.
+        path_prefixes: paths under the auth base path the rule applies to;
+            where several rules match a path, the longest prefix wins.
     """
 
     window: int = 60
@@ -51,6 +55,32 @@ class RateLimit:
     def __post_init__(self) -> None:
         if self.window < 1 or self.max < 1:
             raise ValueError("rate limit window and max must be at least 1")
+        if not self.path_prefixes or not all(p.startswith("/") for p in self.path_prefixes):
+            raise ValueError("rate limit paths must start with '/'")
+
+
+#: The rule table a server starts with: better-auth's production rules
+#: (`getDefaultSpecialRules` and the global 100 per 10 s), with the seed
+#: guide's 5 per 60 s for the two-factor plugin's paths.
+DEFAULT_RATE_LIMITS: tuple[RateLimit, ...] = (
+    RateLimit(window=10, max=100, path_prefixes=("/",)),
+    RateLimit(window=10, max=3, path_prefixes=("/sign-in", "/sign-up")),
+    RateLimit(window=60, max=5, path_prefixes=("/two-factor/",)),
+)
+
+
+RateRules = RateLimit | tuple[RateLimit, ...] | None
+
+
+def rate_table(rules: RateRules) -> tuple[tuple[str, RateLimit], ...]:
+    """(prefix, rule) rows, longest prefix first; a later rule for a prefix wins."""
+    if rules is None:
+        return ()
+    by_prefix: dict[str, RateLimit] = {}
+    for rule in (rules,) if isinstance(rules, RateLimit) else rules:
+        for prefix in rule.path_prefixes:
+            by_prefix[prefix] = rule
+    return tuple(sorted(by_prefix.items(), key=lambda row: (-len(row[0]), row[0])))
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +94,11 @@ class Settings:
             None means "not known yet" (the runner fills it in after binding).
         app_name: better-auth `appName`; used by get-totp-uri (a quirk).
         issuer: the plugin `issuer`; used by enable when the body has none.
-        rate_limit: None disables the limiter.
+        rate_limit: one rule or a table of them (`DEFAULT_RATE_LIMITS`); None
+            disables the limiter.
+        sign_in_throttle: pauses for an e-mail after wrong passwords; None: off.
+        header_timeout: seconds a client gets to send a request's headers.
+        body_timeout: seconds a client gets to send a request's body.
         trusted_origins: extra origins allowed by the Origin check (§2).
         trusted_proxies: peer addresses whose `X-Forwarded-For` is believed.
         web: serve the guide's pages at `/` (server_stub/web).
@@ -74,7 +108,8 @@ class Settings:
     base_url: str | None = None
     app_name: str = DEFAULT_NAME
     issuer: str | None = DEFAULT_NAME
-    rate_limit: RateLimit | None = field(default_factory=RateLimit)
+    rate_limit: RateRules = DEFAULT_RATE_LIMITS
+    sign_in_throttle: SignInThrottle | None = field(default_factory=SignInThrottle)
     trusted_origins: tuple[str, ...] = ()
     trusted_proxies: tuple[str, ...] = ()
     web: bool = True
@@ -90,6 +125,8 @@ class Settings:
     min_password_length: int = 8
     max_password_length: int = 128
     max_body_bytes: int = 64 * 1024
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
 
     def __post_init__(self) -> None:
         if len(self.secret) < MIN_SECRET_LENGTH:
@@ -100,6 +137,8 @@ class Settings:
                 raise ValueError(f"base URL must be http(s)://host[:port], not {self.base_url!r}")
         if not self.base_path.startswith("/") or self.base_path.endswith("/"):
             raise ValueError("base_path must start with '/' and not end with one")
+        if not (0 < self.header_timeout <= 3600 and 0 < self.body_timeout <= 3600):
+            raise ValueError("timeouts must be more than 0 and at most 3600 seconds")
 
     @property
     def secure_cookies(self) -> bool:

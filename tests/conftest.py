@@ -53,3 +53,12 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, vault_path: Path) -> Callable[[str]
         monkeypatch.setenv("DESKTOP_2FA_PASSWORD", password)
 
     return set_password
+
+
+# A scratch PostgreSQL server for the server and interop tests (started on first use).
+from tests.postgres import (  # noqa: E402, F401
+    _shared_postgres,
+    postgres_cluster,
+    postgres_store,
+    postgres_url,
+)

@@ -23,7 +23,11 @@ def loggable_path(path: str) -> str:
 
 
 class AccessLogMiddleware:
-    """Logs `METHOD /path STATUS 1.2ms` at INFO when the response starts."""
+    """Logs `METHOD /path STATUS 1.2ms` at INFO once the request is handled.
+
+    A request that ends without any response (the client went away before
+    its body was complete) is logged as `METHOD /path client disconnected`.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -33,7 +37,7 @@ class AccessLogMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status = 500
+        status: int | None = None
 
         async def send_and_note(message: Message) -> None:
             nonlocal status
@@ -43,8 +47,13 @@ class AccessLogMiddleware:
 
         try:
             await self.app(scope, receive, send_and_note)
+        except BaseException:
+            status = status or 500
+            raise
         finally:
             elapsed = (time.perf_counter() - started) * 1000
-            LOGGER.info(
-                "%s %s %d %.1fms", scope["method"], loggable_path(scope["path"]), status, elapsed
-            )
+            method, path = scope["method"], loggable_path(scope["path"])
+            if status is None:
+                LOGGER.info("%s %s client disconnected %.1fms", method, path, elapsed)
+            else:
+                LOGGER.info("%s %s %d %.1fms", method, path, status, elapsed)

@@ -16,7 +16,16 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import parse_qsl
 
-from server_stub.http.errors import BAD_JSON, TOO_LARGE, HttpError, Problem, validation_error
+import anyio
+
+from server_stub.http.errors import (
+    BAD_JSON,
+    BODY_TIMEOUT,
+    TOO_LARGE,
+    HttpError,
+    Problem,
+    validation_error,
+)
 from server_stub.services.accounts import is_email
 
 # Wording and order as better-auth 1.7.25 answers (checked by tests/interop).
@@ -34,9 +43,10 @@ MISSING: Final = Missing.BODY
 
 
 async def read_limited(
-    chunks: AsyncIterator[bytes], content_length: str | None, limit: int
+    chunks: AsyncIterator[bytes], content_length: str | None, limit: int, timeout: float
 ) -> bytes:
-    """The whole body, or 413 as soon as it is known to exceed `limit` bytes."""
+    """The whole body; 413 as soon as it is known to exceed `limit` bytes, 408
+    when it takes longer than `timeout` seconds (a client trickling bytes)."""
     if content_length is not None:
         try:
             declared = int(content_length)
@@ -46,11 +56,15 @@ async def read_limited(
             raise HttpError(TOO_LARGE)
     parts: list[bytes] = []
     size = 0
-    async for chunk in chunks:
-        size += len(chunk)
-        if size > limit:
-            raise HttpError(TOO_LARGE)
-        parts.append(chunk)
+    try:
+        with anyio.fail_after(timeout):
+            async for chunk in chunks:
+                size += len(chunk)
+                if size > limit:
+                    raise HttpError(TOO_LARGE)
+                parts.append(chunk)
+    except TimeoutError:
+        raise HttpError(BODY_TIMEOUT) from None
     return b"".join(parts)
 
 

@@ -43,4 +43,5 @@ def validation_error(message: str) -> HttpError:
 BAD_JSON = Problem(400, "BAD_REQUEST", "Invalid JSON in request body")
 UNAUTHORIZED = Problem(401, "UNAUTHORIZED", "Unauthorized")
 TOO_LARGE = Problem(413, "PAYLOAD_TOO_LARGE", "Request body is too large")
+BODY_TIMEOUT = Problem(408, "REQUEST_TIMEOUT", "The request body did not arrive in time")
 INTERNAL = Problem(500, "INTERNAL_SERVER_ERROR", "Internal server error")

@@ -7,60 +7,69 @@ the request gets 429 `{"message":"Too many requests. Please try again later."}`
 with `X-Retry-After` (and, beyond better-auth, the standard `Retry-After`)
 set to the seconds left. Refused requests do not extend the block. Every
 request to a limited path counts, whatever it is answered later.
+
+The rule for a path is the table row with the longest matching prefix. The
+buckets live in the store, so every process on one database counts together;
+the store call runs in a worker thread, never on the event loop. Paths the
+server does not serve share one bucket per client and rule (better-auth would
+make one per path), so random paths cannot fill the table.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
+import hashlib
+import logging
+from collections.abc import Callable, Collection
+from datetime import datetime
 
+import anyio.to_thread
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server_stub.http.client_address import ClientAddress
-from server_stub.http.errors import Problem
-from server_stub.settings import RateLimit
+from server_stub.http.errors import INTERNAL, Problem
+from server_stub.settings import RateLimit, rate_table
+from server_stub.storage.protocol import Store
+from server_stub.storage.records import StorageUnavailable
 
 TOO_MANY_REQUESTS = Problem(429, None, "Too many requests. Please try again later.")
-#: better-auth's memory store keeps at most this many buckets.
-MAX_BUCKETS = 100_000
+LOGGER = logging.getLogger("server_stub")
+
+
+def retry_headers(wait: int) -> dict[str, str]:
+    """better-auth's `X-Retry-After`, plus the standard `Retry-After` (RFC 9110 §10.2.3)."""
+    return {"x-retry-after": str(wait), "retry-after": str(wait)}
 
 
 class RateLimiter:
-    """Buckets in memory; `now` is seconds on any monotonic-enough clock."""
+    """Picks the rule and the bucket for a request; the store counts."""
 
-    def __init__(self, rule: RateLimit) -> None:
-        self.rule = rule
-        self._buckets: dict[tuple[str, str], tuple[int, float]] = {}
-        self._calls = 0
+    def __init__(
+        self,
+        rules: RateLimit | tuple[RateLimit, ...],
+        store: Store,
+        known_paths: Collection[str],
+    ) -> None:
+        self.table = rate_table(rules)
+        self._store = store
+        self._known = frozenset(known_paths)
 
-    def applies_to(self, path: str) -> bool:
-        """True if `path` (below the auth base path) is limited."""
-        return path.startswith(self.rule.path_prefixes)
-
-    def consume(self, client: str, path: str, now: float) -> int | None:
-        """Count one request; None if allowed, else the seconds to wait."""
-        self._calls += 1
-        if self._calls % 1024 == 0 or len(self._buckets) >= MAX_BUCKETS:
-            self._prune(now)
-        key = (client, path)
-        window = self.rule.window
-        bucket = self._buckets.get(key)
-        if bucket is None or now - bucket[1] >= window:
-            self._buckets[key] = (1, now)
-            return None
-        count, last = bucket
-        if count >= self.rule.max:
-            return max(1, math.ceil(last + window - now))
-        self._buckets[key] = (count + 1, now)
+    def rule_for(self, path: str) -> tuple[str, RateLimit] | None:
+        """The (prefix, rule) row that limits `path` (below the base path), if any."""
+        for prefix, rule in self.table:
+            if path.startswith(prefix):
+                return prefix, rule
         return None
 
-    def _prune(self, now: float) -> None:
-        window = self.rule.window
-        for key in [k for k, (_, last) in self._buckets.items() if now - last >= window]:
-            del self._buckets[key]
-        overflow = len(self._buckets) - MAX_BUCKETS + 1
-        for key in list(self._buckets)[: max(0, overflow)]:
-            del self._buckets[key]
+    def hit(self, client: str, path: str, now: datetime) -> int | None:
+        """Count one request; None if allowed (or unlimited), else the seconds to wait."""
+        found = self.rule_for(path)
+        if found is None:
+            return None
+        prefix, rule = found
+        shown = path if path in self._known else prefix + "\x00other"
+        key = f"{client}\x00{shown}".encode("utf-8", "surrogatepass")
+        bucket = hashlib.blake2b(key, digest_size=16).digest()
+        return self._store.hit_rate_limit(bucket, rule.window, rule.max, now)
 
 
 class RateLimitMiddleware:
@@ -69,16 +78,19 @@ class RateLimitMiddleware:
     def __init__(
         self,
         app: ASGIApp,
+        *,
         limiter: RateLimiter,
         addresses: ClientAddress,
         base_path: str,
-        seconds: Callable[[], float],
+        now: Callable[[], datetime],
+        threads: anyio.CapacityLimiter,
     ) -> None:
         self.app = app
         self.limiter = limiter
         self.addresses = addresses
         self.base_path = base_path + "/"
-        self.seconds = seconds
+        self.now = now
+        self.threads = threads
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
@@ -86,7 +98,7 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         sub_path = path[len(self.base_path) - 1 :]
-        if not self.limiter.applies_to(sub_path):
+        if self.limiter.rule_for(sub_path) is None:
             await self.app(scope, receive, send)
             return
         client = scope.get("client")
@@ -96,22 +108,24 @@ class RateLimitMiddleware:
                 forwarded = value.decode("latin-1")
                 break
         address = self.addresses.resolve(client[0] if client else None, forwarded)
-        wait = self.limiter.consume(address, sub_path, self.seconds())
+        try:
+            wait = await anyio.to_thread.run_sync(
+                self.limiter.hit, address, sub_path, self.now(), limiter=self.threads
+            )
+        except StorageUnavailable as e:
+            # Refuse rather than let requests through uncounted.
+            LOGGER.error("rate limit for %s: the database did not answer: %s", sub_path, e)
+            await _answer(send, INTERNAL, {})
+            return
         if wait is None:
             await self.app(scope, receive, send)
             return
-        body = TOO_MANY_REQUESTS.body()
-        retry = str(wait).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 429,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"x-retry-after", retry),
-                    (b"retry-after", retry),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await _answer(send, TOO_MANY_REQUESTS, retry_headers(wait))
+
+
+async def _answer(send: Send, problem: Problem, extra: dict[str, str]) -> None:
+    body = problem.body()
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    headers += [(k.encode(), v.encode()) for k, v in extra.items()]
+    await send({"type": "http.response.start", "status": problem.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

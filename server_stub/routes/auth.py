@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from starlette.requests import Request
 from starlette.responses import Response
 
 from server_stub.http.body import Field, Fields, Kind, Schema
 from server_stub.http.errors import HttpError, Problem
-from server_stub.routes.endpoint import Endpoint
+from server_stub.routes.endpoint import Endpoint, Headers
 from server_stub.routes.exchange import Exchange
 from server_stub.routes.render import json_response, session_json, user_json
 from server_stub.services.accounts import SignedIn
@@ -48,11 +47,11 @@ POST_GET_SESSION = Problem(
 )
 
 
-async def sign_up(exchange: Exchange, fields: Fields, request: Request) -> Response:
+async def sign_up(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """Create the user, sign them in (session cookie), answer `{token, user}`."""
     parts = exchange.parts
     remember = fields.flag("rememberMe") is not False
-    result = await parts.off_loop(
+    result = await parts.hashing(
         lambda: parts.accounts.sign_up(
             fields.text("name"),
             fields.text("email"),
@@ -69,13 +68,13 @@ async def sign_up(exchange: Exchange, fields: Fields, request: Request) -> Respo
     )
 
 
-async def sign_in(exchange: Exchange, fields: Fields, request: Request) -> Response:
+async def sign_in(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """Password sign-in; a user with active 2FA gets a challenge instead of a session."""
     parts = exchange.parts
     names = parts.names
     remember = fields.flag("rememberMe") is not False
     trust_cookie = exchange.signed(names.trust_device)
-    result = await parts.off_loop(
+    result = await parts.hashing(
         lambda: parts.accounts.sign_in(
             fields.text("email"),
             fields.text("password"),
@@ -124,18 +123,19 @@ async def sign_in(exchange: Exchange, fields: Fields, request: Request) -> Respo
     )
 
 
-async def sign_out(exchange: Exchange, fields: Fields, request: Request) -> Response:
+async def sign_out(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """Delete the session if any; always clear the session cookies."""
-    token = exchange.signed(exchange.parts.names.session_token)
+    parts = exchange.parts
+    token = exchange.signed(parts.names.session_token)
     if token is not None:
-        exchange.parts.accounts.sign_out(token)
+        await parts.blocking(lambda: parts.accounts.sign_out(token))
     exchange.clear_session_cookies()
     return json_response({"success": True}, exchange.out)
 
 
-async def get_session(exchange: Exchange, fields: Fields, request: Request) -> Response:
+async def get_session(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """`{session, user}` for a live session cookie, else `null`."""
-    found = exchange.current_session()
+    found = await exchange.parts.blocking(exchange.current_session)
     if found is None:
         return json_response(None, exchange.out, headers=NO_STORE)
     session, user = found
@@ -144,16 +144,15 @@ async def get_session(exchange: Exchange, fields: Fields, request: Request) -> R
     )
 
 
-async def post_get_session(exchange: Exchange, fields: Fields, request: Request) -> Response:
+async def post_get_session(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """better-auth answers POST /get-session with 405 in this configuration."""
-    headers = request.headers
     exchange.parts.origins.check_request(
         "cookie" in headers, headers.get("origin"), headers.get("referer")
     )
     raise HttpError(POST_GET_SESSION)
 
 
-async def ok(exchange: Exchange, fields: Fields, request: Request) -> Response:
+async def ok(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """Liveness: `{"ok":true}`."""
     return json_response({"ok": True}, exchange.out)
 

@@ -6,6 +6,11 @@
 4. sign-in/sign-up's form CSRF rule (403);
 5. the handler, whose service errors become envelopes.
 (The rate limiter runs before all of this, as middleware.)
+
+Handlers run on the event loop and hand their store calls and password
+hashing to worker threads (`AppParts.blocking`, `AppParts.hashing`), so a slow
+query or a scrypt never stalls the other requests. A client that goes away
+before its body is complete gets no answer and one INFO access line.
 """
 
 from __future__ import annotations
@@ -15,21 +20,23 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from server_stub.http.body import Fields, Schema, parse_body, read_limited, validate
 from server_stub.http.cookies import parse_cookie_header
 from server_stub.http.errors import INTERNAL, HttpError
-from server_stub.routes.errors import problem_for
+from server_stub.routes.errors import headers_for, problem_for
 from server_stub.routes.exchange import AppParts, Exchange
-from server_stub.routes.render import problem_response
+from server_stub.routes.render import NO_RESPONSE, problem_response
 from server_stub.services.accounts import ClientMeta
 from server_stub.services.errors import ServiceError
+from server_stub.storage.records import StorageUnavailable
 
 LOGGER = logging.getLogger("server_stub")
 
-Handler = Callable[[Exchange, Fields, Request], Awaitable[Response]]
+Headers = dict[str, str]
+Handler = Callable[[Exchange, Fields, Headers], Awaitable[Response]]
 Cleanup = Callable[[Exchange, ServiceError], None]
 
 
@@ -90,7 +97,10 @@ def bind(parts: AppParts, endpoint: Endpoint) -> Callable[[Request], Awaitable[R
             fields = Fields({})
             if endpoint.schema is not None:
                 raw = await read_limited(
-                    request.stream(), headers.get("content-length"), parts.settings.max_body_bytes
+                    request.stream(),
+                    headers.get("content-length"),
+                    parts.settings.max_body_bytes,
+                    parts.settings.body_timeout,
                 )
                 body = parse_body(raw, headers.get("content-type"))
                 origin, referer = headers.get("origin"), headers.get("referer")
@@ -109,13 +119,20 @@ def bind(parts: AppParts, endpoint: Endpoint) -> Callable[[Request], Awaitable[R
                         fetch_mode=headers.get("sec-fetch-mode"),
                         fetch_dest=headers.get("sec-fetch-dest"),
                     )
-            return await endpoint.handler(exchange, fields, request)
+            return await endpoint.handler(exchange, fields, headers)
+        except ClientDisconnect:
+            return NO_RESPONSE  # the access log notes it; nobody is left to answer
         except HttpError as e:
             return problem_response(e.problem, exchange.out)
         except ServiceError as e:
             if endpoint.on_error is not None:
                 endpoint.on_error(exchange, e)
-            return problem_response(problem_for(e), exchange.out)
+            return problem_response(problem_for(e), exchange.out, headers_for(e))
+        except StorageUnavailable as e:
+            LOGGER.error(
+                "%s %s: the database did not answer: %s", endpoint.method, endpoint.path, e
+            )
+            return problem_response(INTERNAL, exchange.out)
         except Exception:
             LOGGER.exception("unexpected error in %s %s", endpoint.method, endpoint.path)
             return problem_response(INTERNAL, exchange.out)

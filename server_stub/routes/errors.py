@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from server_stub.http.errors import Problem
+from server_stub.http.rate_limit import TOO_MANY_REQUESTS, retry_headers
 from server_stub.services import errors
 
 LOCKED_MESSAGE = (
@@ -21,6 +22,9 @@ PROBLEMS: dict[type[errors.ServiceError], Problem] = {
         401, "INVALID_EMAIL_OR_PASSWORD", "Invalid email or password"
     ),
     errors.InvalidPassword: Problem(400, "INVALID_PASSWORD", "Invalid password"),
+    # An e-mail pausing after wrong passwords answers like the rate limiter, so
+    # clients that wait out a 429 wait this out too.
+    errors.SignInPaused: TOO_MANY_REQUESTS,
     # From enable with method "otp" (the plugin's TWO_FACTOR_ERROR_CODES text).
     errors.OtpNotConfigured: Problem(400, "OTP_NOT_CONFIGURED", "OTP is not available"),
     errors.TotpAlreadyEnabled: Problem(400, "TOTP_ALREADY_ENABLED", "TOTP is already enabled"),
@@ -54,3 +58,10 @@ def problem_for(error: errors.ServiceError) -> Problem:
         if problem is not None:
             return problem
     return Problem(500, "INTERNAL_SERVER_ERROR", "Internal server error")
+
+
+def headers_for(error: errors.ServiceError) -> dict[str, str] | None:
+    """Headers that go with a service error's envelope (the wait of a pause)."""
+    if isinstance(error, errors.SignInPaused):
+        return retry_headers(error.retry_after)
+    return None

@@ -33,12 +33,23 @@ class AppParts:
     signer: CookieSigner
     origins: OriginPolicy
     addresses: ClientAddress
-    #: scrypt needs 32 MiB and ~0.1 s; a few at a time is plenty.
-    hash_limiter: anyio.CapacityLimiter
+    #: Worker threads for store calls: a slow query never stalls the event loop.
+    threads: anyio.CapacityLimiter
+    #: Worker threads for password hashing (scrypt needs 32 MiB and ~0.1 s).
+    hash_threads: anyio.CapacityLimiter
 
-    async def off_loop(self, work: Callable[[], T]) -> T:
-        """Run password-hashing work in a worker thread."""
-        return await anyio.to_thread.run_sync(work, limiter=self.hash_limiter)
+    async def blocking(self, work: Callable[[], T]) -> T:
+        """Run `work` (store calls) in a worker thread.
+
+        Only the store-touching part of a request goes there, in one hop:
+        the rest stays on the event loop, where the Python work is cheaper
+        than handing the interpreter back and forth between threads.
+        """
+        return await anyio.to_thread.run_sync(work, limiter=self.threads)
+
+    async def hashing(self, work: Callable[[], T]) -> T:
+        """Run `work` that hashes a password (and calls the store) in a worker thread."""
+        return await anyio.to_thread.run_sync(work, limiter=self.hash_threads)
 
 
 @dataclass(slots=True)

@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from server_stub.http.cookies import OutgoingCookies
 from server_stub.http.errors import Problem
@@ -74,7 +75,22 @@ def json_response(
     return _with_cookies(response, cookies, headers)
 
 
-def problem_response(problem: Problem, cookies: OutgoingCookies) -> Response:
+def problem_response(
+    problem: Problem, cookies: OutgoingCookies, headers: dict[str, str] | None = None
+) -> Response:
     """The error envelope (cookies queued before the error still go out)."""
     response = Response(problem.body(), status_code=problem.status, media_type="application/json")
-    return _with_cookies(response, cookies, None)
+    return _with_cookies(response, cookies, headers)
+
+
+class _NoResponse(Response):
+    """Sends nothing: for a client that already went away."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=499)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        return
+
+
+NO_RESPONSE = _NoResponse()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from starlette.requests import Request
 from starlette.responses import Response
 
 from server_stub.http.body import Field, Fields, Kind, Schema
 from server_stub.http.errors import UNAUTHORIZED, HttpError
-from server_stub.routes.endpoint import Endpoint
+from server_stub.routes.endpoint import Endpoint, Headers
 from server_stub.routes.errors import SEND_OTP_NOT_CONFIGURED
 from server_stub.routes.exchange import Exchange
 from server_stub.routes.render import json_response, user_json
@@ -37,7 +36,10 @@ SEND_OTP = Schema((Field("trustDevice", Kind.BOOLEAN),), optional_body=True)
 
 
 def _signed_in(exchange: Exchange) -> tuple[SessionRecord, UserRecord]:
-    """better-auth's `sessionMiddleware`: 401 UNAUTHORIZED without a live session."""
+    """better-auth's `sessionMiddleware`: 401 UNAUTHORIZED without a live session.
+
+    Reads the store: call it inside the handler's worker-thread work.
+    """
     found = exchange.current_session()
     if found is None:
         raise HttpError(UNAUTHORIZED)
@@ -45,7 +47,10 @@ def _signed_in(exchange: Exchange) -> tuple[SessionRecord, UserRecord]:
 
 
 def _mode(exchange: Exchange) -> Mode:
-    """Session mode if a live session came along, else the sign-in challenge."""
+    """Session mode if a live session came along, else the sign-in challenge.
+
+    Reads the store: call it inside the handler's worker-thread work.
+    """
     found = exchange.current_session()
     if found is not None:
         return SessionMode(*found)
@@ -83,13 +88,12 @@ def _verified(exchange: Exchange, result: Verified) -> Response:
     return json_response(payload, exchange.out)
 
 
-async def enable(exchange: Exchange, fields: Fields, request: Request) -> Response:
+async def enable(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """Step 1 of enrolment: `{method, totpURI, backupCodes}`; no cookie change."""
     parts = exchange.parts
-    _, user = _signed_in(exchange)
-    enrollment = await parts.off_loop(
+    enrollment = await parts.hashing(
         lambda: parts.two_factor.enable(
-            user,
+            _signed_in(exchange)[1],
             fields.text("password"),
             fields.optional_text("method") or "totp",
             fields.optional_text("issuer"),
@@ -101,64 +105,69 @@ async def enable(exchange: Exchange, fields: Fields, request: Request) -> Respon
     )
 
 
-async def verify_totp(exchange: Exchange, fields: Fields, request: Request) -> Response:
+async def verify_totp(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """Activation (session mode) or the second sign-in step (challenge mode).
 
     Also serves `/two-factor/verify-otp` while no e-mail/SMS sender is
     configured (PROTOCOL.md §0): the seed guide posts authenticator codes there.
     """
-    mode = _mode(exchange)
-    result = exchange.parts.two_factor.verify_totp(
-        mode,
-        fields.text("code"),
-        trust_device=fields.flag("trustDevice") is True,
-        dont_remember=exchange.dont_remember,
-        meta=exchange.meta,
-        now=exchange.now,
+    result = await exchange.parts.blocking(
+        lambda: exchange.parts.two_factor.verify_totp(
+            _mode(exchange),
+            fields.text("code"),
+            trust_device=fields.flag("trustDevice") is True,
+            dont_remember=exchange.dont_remember,
+            meta=exchange.meta,
+            now=exchange.now,
+        )
     )
     return _verified(exchange, result)
 
 
-async def verify_backup_code(exchange: Exchange, fields: Fields, request: Request) -> Response:
+async def verify_backup_code(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """Redeem one backup code; `disableSession` signs nobody in."""
-    mode = _mode(exchange)
-    result = exchange.parts.two_factor.verify_backup_code(
-        mode,
-        fields.text("code"),
-        trust_device=fields.flag("trustDevice") is True,
-        disable_session=fields.flag("disableSession") is True,
-        dont_remember=exchange.dont_remember,
-        meta=exchange.meta,
-        now=exchange.now,
+    result = await exchange.parts.blocking(
+        lambda: exchange.parts.two_factor.verify_backup_code(
+            _mode(exchange),
+            fields.text("code"),
+            trust_device=fields.flag("trustDevice") is True,
+            disable_session=fields.flag("disableSession") is True,
+            dont_remember=exchange.dont_remember,
+            meta=exchange.meta,
+            now=exchange.now,
+        )
     )
     return _verified(exchange, result)
 
 
-async def get_totp_uri(exchange: Exchange, fields: Fields, request: Request) -> Response:
+async def get_totp_uri(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """`{totpURI}` again, pending or active."""
     parts = exchange.parts
-    _, user = _signed_in(exchange)
-    uri = await parts.off_loop(lambda: parts.two_factor.totp_uri(user, fields.text("password")))
+    uri = await parts.hashing(
+        lambda: parts.two_factor.totp_uri(_signed_in(exchange)[1], fields.text("password"))
+    )
     return json_response({"totpURI": uri}, exchange.out)
 
 
-async def generate_backup_codes(exchange: Exchange, fields: Fields, request: Request) -> Response:
+async def generate_backup_codes(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """`{status: true, backupCodes: [10 new]}`; the old set is void."""
     parts = exchange.parts
-    _, user = _signed_in(exchange)
-    codes = await parts.off_loop(
-        lambda: parts.two_factor.regenerate_backup_codes(user, fields.text("password"))
+    codes = await parts.hashing(
+        lambda: parts.two_factor.regenerate_backup_codes(
+            _signed_in(exchange)[1], fields.text("password")
+        )
     )
     return json_response({"status": True, "backupCodes": codes}, exchange.out)
 
 
-async def disable(exchange: Exchange, fields: Fields, request: Request) -> Response:
+async def disable(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """Remove 2FA, rotate the session, forget the trusted device."""
     parts = exchange.parts
     names = parts.names
-    session, user = _signed_in(exchange)
-    new_session, _ = await parts.off_loop(
-        lambda: parts.two_factor.disable(session, user, fields.text("password"), exchange.now)
+    new_session, _ = await parts.hashing(
+        lambda: parts.two_factor.disable(
+            *_signed_in(exchange), fields.text("password"), exchange.now
+        )
     )
     exchange.set_session_cookie(new_session)
     # The service already deleted every trusted-device record of the user.
@@ -167,7 +176,7 @@ async def disable(exchange: Exchange, fields: Fields, request: Request) -> Respo
     return json_response({"status": True}, exchange.out)
 
 
-async def send_otp(exchange: Exchange, fields: Fields, request: Request) -> Response:
+async def send_otp(exchange: Exchange, fields: Fields, headers: Headers) -> Response:
     """The e-mail/SMS factor has no sender here: 400 OTP_NOT_CONFIGURED."""
     raise HttpError(SEND_OTP_NOT_CONFIGURED)
 

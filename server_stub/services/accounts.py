@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import math
 import re
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -73,6 +75,10 @@ class SessionLookup:
     refreshed: bool = False
 
 
+#: Expired rows are swept at most this often (per process), by a sign-in.
+PURGE_EVERY = timedelta(minutes=1)
+
+
 class AccountService:
     """Sign-up, sign-in, sessions and trusted devices."""
 
@@ -81,6 +87,25 @@ class AccountService:
         self._settings = settings
         self._hasher = hasher
         self._secret = settings.secret.encode("utf-8")
+        self._purge_lock = threading.Lock()
+        self._next_purge: datetime | None = None
+
+    def _purge(self, now: datetime) -> None:
+        """Sweep expired rows now and then; housekeeping, not a limit."""
+        with self._purge_lock:
+            if self._next_purge is not None and now < self._next_purge:
+                return
+            self._next_purge = now + PURGE_EVERY
+        self._store.purge_expired(now)
+
+    def _throttle_key(self, email: str) -> bytes:
+        """Whom the password-failure count belongs to: the e-mail, known or not.
+
+        Keyed on the address rather than the user, so an unknown e-mail pauses
+        exactly like a real account and the pause tells nothing; stored as an
+        HMAC so the table holds no address anyone typed.
+        """
+        return hmac.new(self._secret, b"sign-in\x00" + email.encode(), hashlib.sha256).digest()
 
     # -- passwords ---------------------------------------------------------
     def check_length(self, password: str, *, new: bool) -> None:
@@ -150,17 +175,30 @@ class AccountService:
 
         Unknown e-mails cost one password hash too and get the same error, so
         neither the answer nor its timing tells whether an account exists.
+        Wrong passwords are counted per e-mail (`SignInThrottle`): past the
+        free ones the address pauses and every attempt, right or wrong, gets
+        `SignInPaused` without a password check.
         """
         if not is_email(email):
             raise errors.InvalidEmail()
         self.check_length(password, new=False)
-        self._store.purge_expired(now)
-        credentials = self._store.find_credentials(email.lower())
+        self._purge(now)
+        email = email.lower()
+        throttle = self._settings.sign_in_throttle
+        key = self._throttle_key(email)
+        if throttle is not None:
+            paused_until = self._store.reserve_sign_in(key, throttle, now)
+            if paused_until is not None:
+                wait = math.ceil((paused_until - now).total_seconds())
+                raise errors.SignInPaused(max(1, wait))
+        credentials = self._store.find_credentials(email)
         if credentials is None:
             self._hasher.hash(password)
             raise errors.InvalidEmailOrPassword()
         if not self._hasher.verify(password, credentials.password_hash):
             raise errors.InvalidEmailOrPassword()
+        if throttle is not None:
+            self._store.clear_sign_in_failures(key)
         user = credentials.user
         if not user.two_factor_enabled:
             return SignedIn(self.create_session(user.id, not remember, meta, now), user)

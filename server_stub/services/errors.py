@@ -31,6 +31,18 @@ class InvalidEmailOrPassword(ServiceError):
     """Sign-in failed; deliberately the same for unknown e-mail and wrong password."""
 
 
+class SignInPaused(ServiceError):
+    """Too many consecutive wrong passwords at this e-mail; try again later.
+
+    Attributes:
+        retry_after: whole seconds until the pause ends.
+    """
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"sign-in paused for {retry_after} s")
+        self.retry_after = retry_after
+
+
 class InvalidPassword(ServiceError):
     """Re-authentication with the password failed."""
 

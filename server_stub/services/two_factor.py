@@ -165,14 +165,12 @@ class TwoFactorService:
         return ChallengeMode(challenge, user)
 
     def _begin_attempt(self, mode: ChallengeMode, row: TwoFactorRecord, now: datetime) -> None:
-        """Account lock, then the per-challenge cap (better-auth's order)."""
-        if row.locked_until is not None:
-            if row.locked_until > now:
-                raise errors.AccountLocked()
-            self._store.reset_two_factor_failures(row.user_id)
-        outcome = self._store.reserve_challenge_attempt(
-            mode.challenge.id, self._settings.challenge_max_attempts, now
+        """Account lock, then the per-challenge cap (better-auth's order), in one store step."""
+        outcome = self._store.begin_two_factor_attempt(
+            row.user_id, mode.challenge.id, self._settings.challenge_max_attempts, now
         )
+        if outcome is AttemptOutcome.LOCKED:
+            raise errors.AccountLocked()
         if outcome is AttemptOutcome.MISSING:
             raise errors.InvalidTwoFactorCookie()
         if outcome is AttemptOutcome.CAPPED:

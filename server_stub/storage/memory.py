@@ -2,7 +2,9 @@
 
 One lock guards every operation, so each method is atomic exactly like one
 SQLite transaction (in particular `consume_backup_code` and
-`consume_challenge` succeed for one caller only).
+`consume_challenge` succeed for one caller only). It lives inside one
+process, so it cannot be shared by several workers. Request buckets are
+capped at better-auth's 100,000 (oldest dropped first).
 """
 
 from __future__ import annotations
@@ -12,16 +14,22 @@ import threading
 from collections.abc import Sequence
 from datetime import datetime
 
+from server_stub.storage import limits
 from server_stub.storage.records import (
     AttemptOutcome,
     ChallengeRecord,
     Credentials,
     DuplicateEmail,
     SessionRecord,
+    SignInThrottle,
     TrustedDeviceRecord,
     TwoFactorRecord,
     UserRecord,
 )
+from server_stub.storage.sql_rows import dt, ms
+
+#: better-auth's memory store keeps at most this many buckets.
+MAX_BUCKETS = 100_000
 
 
 class MemoryStore:
@@ -37,6 +45,8 @@ class MemoryStore:
         self._backup: dict[str, set[bytes]] = {}
         self._challenges: dict[str, ChallengeRecord] = {}
         self._devices: dict[str, TrustedDeviceRecord] = {}
+        self._buckets: dict[bytes, tuple[limits.Bucket, int]] = {}  # and expiry
+        self._failures: dict[bytes, limits.Failures] = {}
 
     # -- users -------------------------------------------------------------
     def create_user(self, user: UserRecord, password_hash: str) -> None:
@@ -185,10 +195,17 @@ class MemoryStore:
             challenge = self._challenges.get(challenge_id)
             return challenge if challenge is not None and challenge.expires_at > now else None
 
-    def reserve_challenge_attempt(
-        self, challenge_id: str, max_attempts: int, now: datetime
+    def begin_two_factor_attempt(
+        self, user_id: str, challenge_id: str, max_attempts: int, now: datetime
     ) -> AttemptOutcome:
         with self._lock:
+            row = self._two_factor.get(user_id)
+            if row is not None and row.locked_until is not None:
+                if row.locked_until > now:
+                    return AttemptOutcome.LOCKED
+                self._two_factor[user_id] = dataclasses.replace(
+                    row, failed_attempts=0, locked_until=None
+                )
             challenge = self._challenges.get(challenge_id)
             if challenge is None or challenge.expires_at <= now:
                 return AttemptOutcome.MISSING
@@ -226,12 +243,51 @@ class MemoryStore:
             for key in [k for k, v in self._devices.items() if v.user_id == user_id]:
                 del self._devices[key]
 
+    # -- limits --------------------------------------------------------------
+    def hit_rate_limit(
+        self, bucket: bytes, window: int, max_hits: int, now: datetime
+    ) -> int | None:
+        moment, window_ms = ms(now), window * 1000
+        with self._lock:
+            found = self._buckets.get(bucket)
+            if found is None and len(self._buckets) >= MAX_BUCKETS:
+                self._prune_buckets(moment)
+            old = None if found is None else found[0]
+            new, wait = limits.bucket_step(old, moment, window_ms, max_hits)
+            if wait is None:
+                self._buckets[bucket] = (new, moment + window_ms)
+            return wait
+
+    def _prune_buckets(self, moment: int) -> None:
+        for key in [k for k, (_, expires) in self._buckets.items() if expires <= moment]:
+            del self._buckets[key]
+        for key in list(self._buckets)[: max(0, len(self._buckets) - MAX_BUCKETS + 1)]:
+            del self._buckets[key]
+
+    def reserve_sign_in(
+        self, account: bytes, policy: SignInThrottle, now: datetime
+    ) -> datetime | None:
+        with self._lock:
+            new, refused_until = limits.throttle_step(self._failures.get(account), ms(now), policy)
+            if refused_until is not None:
+                return dt(refused_until)
+            self._failures[account] = new
+            return None
+
+    def clear_sign_in_failures(self, account: bytes) -> None:
+        with self._lock:
+            self._failures.pop(account, None)
+
     # -- housekeeping ------------------------------------------------------
     def purge_expired(self, now: datetime) -> None:
         with self._lock:
             for table in (self._sessions, self._challenges, self._devices):
                 for key in [k for k, v in table.items() if v.expires_at <= now]:
                     del table[key]
+            moment = ms(now)
+            self._prune_buckets(moment)
+            for account in [k for k, v in self._failures.items() if v.forget_at <= moment]:
+                del self._failures[account]
 
     def close(self) -> None:
         """Nothing to release."""

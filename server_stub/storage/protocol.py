@@ -1,10 +1,11 @@
 """The storage contract services rely on.
 
-Every method is one atomic unit: a store may be shared by threads (the HTTP
-layer runs password hashing in worker threads) and, for SQLite, by several
-processes. Single-use and counter semantics are therefore expressed as
-operations ("consume", "claim", "record failure") rather than read-then-write,
-so a PostgreSQL store can implement each with one conditional statement.
+Every method is one atomic unit: a store is shared by the threads that run
+requests and, for SQLite and PostgreSQL, by every server process on the same
+database. Single-use and counter semantics are therefore expressed as
+operations ("consume", "claim", "record failure", "hit") rather than
+read-then-write, and every limit (request buckets, attempt counters, locks)
+lives here, so N processes allow exactly the configured numbers, not N times.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from server_stub.storage.records import (
     ChallengeRecord,
     Credentials,
     SessionRecord,
+    SignInThrottle,
     TrustedDeviceRecord,
     TwoFactorRecord,
     UserRecord,
@@ -126,10 +128,16 @@ class Store(Protocol):
         """A live (unexpired) challenge."""
         ...
 
-    def reserve_challenge_attempt(
-        self, challenge_id: str, max_attempts: int, now: datetime
+    def begin_two_factor_attempt(
+        self, user_id: str, challenge_id: str, max_attempts: int, now: datetime
     ) -> AttemptOutcome:
-        """Count an attempt before checking a code, unless the cap is reached."""
+        """The account lock, then the challenge's cap, in one step (better-auth's order).
+
+        LOCKED while the user's lock lasts; a lock that has run out is lifted
+        and the failure count zeroed. Otherwise one attempt is counted before
+        the code is checked (RESERVED), unless the challenge's cap is reached
+        (CAPPED) or the challenge is gone or expired (MISSING).
+        """
         ...
 
     def consume_challenge(self, challenge_id: str, now: datetime) -> ChallengeRecord | None:
@@ -157,9 +165,33 @@ class Store(Protocol):
         """Delete every trusted-device record of a user."""
         ...
 
+    # -- limits --------------------------------------------------------------
+    def hit_rate_limit(
+        self, bucket: bytes, window: int, max_hits: int, now: datetime
+    ) -> int | None:
+        """Count one request in `bucket` (`window` seconds, `max_hits` per window).
+
+        Returns None when allowed, else the seconds until the window ends.
+        """
+        ...
+
+    def reserve_sign_in(
+        self, account: bytes, policy: SignInThrottle, now: datetime
+    ) -> datetime | None:
+        """Count a password attempt at `account` before it is checked.
+
+        Returns None when the attempt may go on, or the end of the account's
+        pause (the attempt is refused and not counted).
+        """
+        ...
+
+    def clear_sign_in_failures(self, account: bytes) -> None:
+        """Forget the failures of `account` (a correct password)."""
+        ...
+
     # -- housekeeping ------------------------------------------------------
     def purge_expired(self, now: datetime) -> None:
-        """Drop expired sessions, challenges and trusted devices."""
+        """Drop expired sessions, challenges, trusted devices, buckets and failures."""
         ...
 
     def close(self) -> None:

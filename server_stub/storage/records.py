@@ -89,11 +89,41 @@ class TrustedDeviceRecord:
 
 
 class AttemptOutcome(enum.Enum):
-    """What `Store.reserve_challenge_attempt` found."""
+    """What `Store.begin_two_factor_attempt` found."""
 
     RESERVED = "reserved"
     CAPPED = "capped"
     MISSING = "missing"
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True, slots=True)
+class SignInThrottle:
+    """How consecutive wrong passwords slow down guessing at one account.
+
+    NIST SP 800-63B section 5.2.2 asks to limit consecutive failed attempts on
+    an account and suggests waits that grow as failures mount, so that a third
+    party cannot lock the owner out for long. From the `free`-th consecutive
+    failure on, the account refuses password checks for `first_pause` seconds,
+    doubling with each further failure up to `longest_pause`. A success, or a
+    day (`forget_after`) without failures, starts the count again.
+    """
+
+    free: int = 5
+    first_pause: int = 15
+    longest_pause: int = 300
+    forget_after: int = 24 * 3600
+
+    def __post_init__(self) -> None:
+        if min(self.free, self.first_pause, self.longest_pause, self.forget_after) < 1:
+            raise ValueError("sign-in throttle numbers must be at least 1")
+
+    def pause_ms(self, failures: int) -> int | None:
+        """How long the account pauses after `failures` consecutive failures (None: not)."""
+        if failures < self.free:
+            return None
+        doublings = min(failures - self.free, 30)
+        return min(self.first_pause << doublings, self.longest_pause) * 1000
 
 
 class StorageError(Exception):
@@ -106,3 +136,7 @@ class DuplicateEmail(StorageError):
 
 class UnsupportedSchema(StorageError):
     """The database was written by a newer server."""
+
+
+class StorageUnavailable(StorageError):
+    """The database did not answer (down, unreachable, or locked for too long)."""

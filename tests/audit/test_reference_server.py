@@ -11,12 +11,6 @@ from desktop_2fa.audit.registry import ids
 from tests.audit.conftest import result, run_audit
 from tests.server.support import MovableClock
 
-#: Checks that need issue 10 (rate limits on /sign-in/* and /sign-up/*, per-account
-#: throttling of failed passwords, the client address not taken from
-#: X-Forwarded-For that uvicorn trusts from 127.0.0.1). Empty it when issue 10
-#: lands: then this test demands that every check passes.
-AWAITING_ISSUE_10 = {"rate-limit-not-spoofable", "rate-limit-sign-in", "password-throttle-account"}
-
 
 @pytest.mark.slow
 def test_the_audit_against_the_reference_server_passes_every_check(
@@ -27,7 +21,7 @@ def test_the_audit_against_the_reference_server_passes_every_check(
     assert [r.info.id for r in report.results] == list(ids())
     not_passed = {r.info.id for r in report.results if r.verdict is not Verdict.PASS}
     failures = {r.info.id: r.summary for r in report.results if r.verdict is not Verdict.PASS}
-    assert not_passed == AWAITING_ISSUE_10, failures
+    assert not_passed == set(), failures
     assert report.server == url + "/api/auth"
     # Rate limits were met and waited out (the clock moved, no real time passed).
     waited = [n for r in report.results for n in r.notes if "rate limited; waiting" in n]

@@ -84,11 +84,12 @@ CASES: dict[str, tuple[Setup, str]] = {
     # The client address from X-Forwarded-For, believed from 127.0.0.1.
     "rate-limit-not-spoofable": (
         _options(trusted_proxies=("127.0.0.1",)), "lifted the rate limit"),
-    # Today's defaults: only /two-factor/* is limited; no per-account
-    # throttle. (When issue 10 lands, turn those off here explicitly.)
+    # Only /two-factor/* limited, and no pause per e-mail (which would also
+    # answer 429 to quick wrong passwords).
     "rate-limit-sign-in": (
-        _options(rate_limit=RateLimit(path_prefixes=("/two-factor/",))), "without a 429"),
-    "password-throttle-account": (_options(), "signed in at once"),
+        _options(rate_limit=RateLimit(path_prefixes=("/two-factor/",)), sign_in_throttle=None),
+        "without a 429"),
+    "password-throttle-account": (_options(sign_in_throttle=None), "signed in at once"),
 }  # fmt: skip
 
 
@@ -127,28 +128,3 @@ def test_only_the_race_fails_when_replays_are_refused_one_at_a_time(
         "totp-replay-whitespace": Verdict.PASS,
         "totp-replay-concurrent": Verdict.FAIL,
     }
-
-
-def test_issue_10s_limits_pass_when_the_server_has_them(
-    serve: Callable[..., str], clock: MovableClock, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """What issue 10 adds, in miniature: the three checks that wait for it can pass."""
-    import uvicorn
-
-    import server_stub.runner
-
-    real_config = uvicorn.Config
-    # uvicorn believes X-Forwarded-For from 127.0.0.1 unless told not to.
-    monkeypatch.setattr(
-        server_stub.runner.uvicorn, "Config", partial(real_config, proxy_headers=False)
-    )
-    limits = RateLimit(window=10, max=3, path_prefixes=("/two-factor/", "/sign-in/", "/sign-up/"))
-    url = serve(rate_limit=limits, wrap=partial(w.PasswordThrottle, clock=lambda: clock.now))
-    report = run_audit(
-        url, clock, "rate-limit-not-spoofable", "rate-limit-sign-in", "password-throttle-account"
-    )
-    assert {r.info.id: r.verdict for r in report.results} == {
-        "rate-limit-not-spoofable": Verdict.PASS,
-        "rate-limit-sign-in": Verdict.PASS,
-        "password-throttle-account": Verdict.PASS,
-    }, [r.summary for r in report.results]

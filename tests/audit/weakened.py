@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -203,39 +202,3 @@ class LaxCookies:
             await send(message)
 
         await self.app(scope, receive, strip)
-
-
-class PasswordThrottle:
-    """Issue 10's per-account throttle, in miniature: 5 wrong passwords close the
-    account for `seconds` (answered 429 with a code, so it is no client limit)."""
-
-    def __init__(self, app: ASGIApp, clock: Callable[[], datetime], seconds: float = 60) -> None:
-        self.app = app
-        self.clock = clock
-        self.seconds = seconds
-        self.failures: dict[str, list[float]] = {}
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].endswith("/sign-in/email"):
-            await self.app(scope, receive, send)
-            return
-        body = await _read_body(receive)
-        email = str(json.loads(body or b"{}").get("email", "")).lower()
-        now = self.clock().timestamp()
-        recent = [t for t in self.failures.get(email, []) if now - t < self.seconds]
-        if len(recent) >= 5:
-            await _answer(send, 429, {"message": "Account locked", "code": "ACCOUNT_LOCKED"})
-            return
-        status: list[int] = []
-
-        async def replay() -> Message:
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        async def watch(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status.append(message["status"])
-            await send(message)
-
-        await self.app(scope, replay, watch)
-        if status == [401]:
-            self.failures[email] = [*recent, now]

@@ -170,10 +170,24 @@ def _script(base: str) -> list[tuple[str, dict[str, Any]]]:
     return seen
 
 
-def test_same_script_same_answers(start_stub: Callable[..., str]) -> None:
-    ours = _script(start_stub("--memory", "--no-rate-limit"))
-    with better_auth_server() as theirs_base:
-        theirs = _script(theirs_base)
+@pytest.fixture(scope="module")
+def theirs() -> list[tuple[str, dict[str, Any]]]:
+    """The script's observations against a real better-auth 1.7.25 (run once)."""
+    with better_auth_server() as base:
+        return _script(base)
+
+
+@pytest.mark.parametrize("store", ["memory", "postgresql-2-workers"])
+def test_same_script_same_answers(
+    start_stub: Callable[..., str],
+    theirs: list[tuple[str, dict[str, Any]]],
+    store: str,
+    request: pytest.FixtureRequest,
+) -> None:
+    where = ["--memory"]
+    if store != "memory":
+        where = ["--db", request.getfixturevalue("postgres_url"), "--workers", "2"]
+    ours = _script(start_stub(*where, "--no-rate-limit"))
     assert [name for name, _ in ours] == [name for name, _ in theirs]
     differences = [
         (name, mine, real)

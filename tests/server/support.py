@@ -11,10 +11,13 @@ import base64
 import hashlib
 import hmac
 import struct
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.cookies import SimpleCookie
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -25,6 +28,7 @@ SECRET = "tests-only-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
 # 14:30:00 UTC is the start of a 30 s step, so "+ 29 s" stays in it.
 START = datetime(2026, 11, 24, 14, 30, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery"
+T = TypeVar("T")
 
 
 class MovableClock:
@@ -189,3 +193,15 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def race(workers: int, attempt: Callable[[int], T]) -> list[T]:
+    """`attempt(0..workers-1)` in as many threads, released at the same moment."""
+    barrier = threading.Barrier(workers)
+
+    def run(i: int) -> T:
+        barrier.wait()
+        return attempt(i)
+
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(run, range(workers)))

@@ -183,8 +183,17 @@ def test_configuration_from_environment(
     [
         (["--port", "abc"], {}, "not a port number"),
         (["--port", "70000"], {}, "port must be 0..65535"),
-        (["--rate-limit", "5"], {}, "expected WINDOW:MAX"),
-        (["--rate-limit", "0:5"], {}, "expected WINDOW:MAX"),
+        (["--rate-limit", "5"], {}, "expected PATH=WINDOW:MAX"),
+        (["--rate-limit", "0:5"], {}, "expected PATH=WINDOW:MAX"),
+        (["--rate-limit", "sign-in=10:3"], {}, "expected PATH=WINDOW:MAX"),
+        (["--rate-limit", "/sign-in=10:x"], {}, "expected PATH=WINDOW:MAX"),
+        (["--memory"], {"D2FA_SERVER_RATE_LIMIT": "/ok=1:1,/x=y"}, "D2FA_SERVER_RATE_LIMIT"),
+        (["--workers", "0"], {}, "expected 1 to 64 workers"),
+        (["--memory", "--workers", "2"], {}, "--workers needs --db"),
+        (["--memory"], {"D2FA_SERVER_WORKERS": "many"}, "D2FA_SERVER_WORKERS"),
+        (["--memory", "--header-timeout", "0"], {}, "expected seconds"),
+        (["--memory", "--header-timeout", "nan"], {}, "expected seconds"),
+        (["--db", "postgresql://u@127.0.0.1:1/x"], {}, "needs --secret or D2FA_SERVER_SECRET"),
         (["--memory", "--secret", "short"], {}, "at least 32 characters"),
         (["--memory", "--db", "x.db"], {}, "not allowed with argument"),
         (["--memory", "--trusted-origin", "x"], {"D2FA_SERVER_PORT": "nope"}, "D2FA_SERVER_PORT"),
@@ -246,5 +255,26 @@ def test_help_documents_the_environment_variables() -> None:
         "ISSUER",
         "RATE_LIMIT",
         "TRUSTED_ORIGINS",
+        "WORKERS",
+        "HEADER_TIMEOUT",
     ):
         assert f"D2FA_SERVER_{name}" in result.stdout
+    # The rate-limit table, one row per path prefix.
+    for row in ("/               100 per 10 s", "/sign-in          3 per 10 s",
+                "/sign-up          3 per 10 s", "/two-factor/      5 per 60 s"):  # fmt: skip
+        assert row in result.stdout
+
+
+def test_rate_limit_rows_are_set_and_dropped_from_the_command_line(
+    servers: list[ServerProcess],
+) -> None:
+    server = start_server("--memory", "--rate-limit", "/sign-in=60:5", "--rate-limit", "/=off")
+    servers.append(server)
+    with httpx.Client() as client:
+        url = server.base_url + "/api/auth/sign-in/email"
+        body = {"email": "x@example.test", "password": "password 1"}
+        statuses = [client.post(url, json=body).status_code for _ in range(6)]
+        assert statuses == [401] * 5 + [429]  # the account pause starts at the fifth
+        assert {client.get(server.base_url + "/api/auth/ok").status_code for _ in range(120)} == {
+            200
+        }

@@ -1,13 +1,11 @@
-"""The store contract, for the memory and SQLite stores alike, plus SQLite specifics."""
+"""The store contract, for the memory, SQLite and PostgreSQL stores alike, plus specifics."""
 
 from __future__ import annotations
 
 import os
 import sqlite3
 import stat
-import threading
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,15 +15,14 @@ from server_stub.storage import (
     AttemptOutcome,
     ChallengeRecord,
     DuplicateEmail,
-    MemoryStore,
     SessionRecord,
     SQLiteStore,
     Store,
     TrustedDeviceRecord,
-    UnsupportedSchema,
     UserRecord,
 )
-from tests.server.support import START
+from tests.server.conftest import STORES, open_test_store
+from tests.server.support import START, race
 
 LATER = START + timedelta(hours=1)
 
@@ -38,11 +35,9 @@ def _session(token: str = "t1", user_id: str = "u1") -> SessionRecord:
     return SessionRecord("s-" + token, token, user_id, LATER, START, START, "127.0.0.1", "ua")
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=STORES)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    made: Store = MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "s.db")
-    yield made
-    made.close()
+    yield from open_test_store(request.param, request, tmp_path)
 
 
 def test_users(store: Store) -> None:
@@ -119,11 +114,11 @@ def test_challenges(store: Store) -> None:
     store.create_challenge(ChallengeRecord("2fa-x", "u1", START + timedelta(seconds=600), 0))
     assert store.get_challenge("2fa-x", START) is not None
     for _ in range(2):
-        assert store.reserve_challenge_attempt("2fa-x", 2, START) is AttemptOutcome.RESERVED
-    assert store.reserve_challenge_attempt("2fa-x", 2, START) is AttemptOutcome.CAPPED
+        assert store.begin_two_factor_attempt("u1", "2fa-x", 2, START) is AttemptOutcome.RESERVED
+    assert store.begin_two_factor_attempt("u1", "2fa-x", 2, START) is AttemptOutcome.CAPPED
     expired = START + timedelta(seconds=600)
     assert store.get_challenge("2fa-x", expired) is None
-    assert store.reserve_challenge_attempt("2fa-x", 9, expired) is AttemptOutcome.MISSING
+    assert store.begin_two_factor_attempt("u1", "2fa-x", 9, expired) is AttemptOutcome.MISSING
     assert store.consume_challenge("2fa-x", expired) is None  # gone, even if expired
     assert store.consume_challenge("2fa-x", START) is None
     store.create_challenge(ChallengeRecord("2fa-y", "u1", LATER, 0))
@@ -169,48 +164,31 @@ def test_sqlite_survives_a_reopen(tmp_path: Path) -> None:
     second.close()
 
 
-def test_sqlite_file_is_private_wal_and_versioned(tmp_path: Path) -> None:
+def test_sqlite_file_is_private_and_wal(tmp_path: Path) -> None:
     path = tmp_path / "v.db"
     SQLiteStore(path).close()
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert db.execute("SELECT version FROM schema_version").fetchall() == [(1,)]
-    db.execute("UPDATE schema_version SET version = 2")
-    db.commit()
     db.close()
-    with pytest.raises(UnsupportedSchema):
-        SQLiteStore(path)
 
 
-def _race(workers: int, attempt: Callable[[int], bool]) -> list[bool]:
-    barrier = threading.Barrier(workers)
-
-    def run(i: int) -> bool:
-        barrier.wait()
-        return attempt(i)
-
-    with ThreadPoolExecutor(workers) as pool:
-        return list(pool.map(run, range(workers)))
-
-
-@pytest.mark.parametrize("separate_connections", [False, True])
-def test_twenty_racing_redemptions_of_one_backup_code(
-    tmp_path: Path, separate_connections: bool
-) -> None:
-    path = tmp_path / "race.db"
-    setup = SQLiteStore(path)
+def test_single_use_holds_across_twenty_racing_connections(connections: list[Store]) -> None:
+    setup = connections[0]
     setup.create_user(_user(), "hash")
     setup.put_two_factor("u1", b"sealed", [b"the-code", b"other"])
-    stores = [SQLiteStore(path) if separate_connections else setup for _ in range(20)]
-    results = _race(20, lambda i: stores[i].consume_backup_code("u1", b"the-code"))
+    results = race(20, lambda i: connections[i].consume_backup_code("u1", b"the-code"))
     assert results.count(True) == 1
-    claims = _race(20, lambda i: stores[i].claim_totp_step("u1", 7))
+    claims = race(20, lambda i: connections[i].claim_totp_step("u1", 7))
     assert claims.count(True) == 1
     setup.create_challenge(ChallengeRecord("2fa-r", "u1", LATER, 0))
-    consumed = _race(20, lambda i: stores[i].consume_challenge("2fa-r", START) is not None)
+    consumed = race(20, lambda i: connections[i].consume_challenge("2fa-r", START) is not None)
     assert consumed.count(True) == 1
-    for store in {id(s): s for s in stores}.values():
-        store.close()
-    if separate_connections:
-        setup.close()
+
+
+def test_twenty_racing_redemptions_on_one_shared_connection(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "one.db")
+    store.create_user(_user(), "hash")
+    store.put_two_factor("u1", b"sealed", [b"the-code"])
+    assert race(20, lambda i: store.consume_backup_code("u1", b"the-code")).count(True) == 1
+    store.close()

@@ -29,6 +29,7 @@ export const MESSAGES = {
   METHOD_NOT_ALLOWED_DEFER_SESSION_REQUIRED: "The server reads the session with GET only.",
   MISSING_OR_NULL_ORIGIN: "The browser sent no Origin header, so the server refused the request (better-auth's CSRF rule).",
   INVALID_ORIGIN: "The server does not trust this page's origin ({origin}): start it with --trusted-origin {origin}.",
+  REQUEST_TIMEOUT: "The request took too long to arrive at the server. Check the connection and try again.",
   CROSS_SITE_NAVIGATION_LOGIN_BLOCKED: "A sign-in sent from another site was blocked. Sign in from this page.",
   INVALID_CALLBACK_URL: "The server refused the page to return to (callbackURL).",
   VALIDATION_ERROR: "The server refused the form: {message}",
