@@ -150,10 +150,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _scan_screen() -> tuple[str, ...]:
+    from desktop_2fa.app import grab_screens  # Qt, through the one launcher
     from desktop_2fa.scan.decode import find_codes
     from desktop_2fa.scan.errors import NoQrCodeFound
     from desktop_2fa.scan.pixels import to_gray
-    from desktop_2fa.ui.screen_grab import grab_screens
 
     found: list[str] = []
     for screen in grab_screens():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import (
@@ -21,7 +22,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QDialog, QMainWindow, QStackedWidget, QSystemTrayIcon, QToolBar
 
-from desktop_2fa.app import Services
 from desktop_2fa.core.params import OtpKind
 from desktop_2fa.importers.session import SourceFile
 from desktop_2fa.ui import messages, prompts
@@ -35,6 +35,9 @@ from desktop_2fa.ui.unlock_page import UnlockPage
 from desktop_2fa.vault import edits
 from desktop_2fa.vault.errors import VaultError
 from desktop_2fa.vault.model import Account, VaultData
+
+if TYPE_CHECKING:
+    from desktop_2fa.app import Services
 
 TITLE = "desktop-2fa"
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
-from desktop_2fa.app import Services
 from desktop_2fa.ui import jobs
 from desktop_2fa.vault.model import Account, VaultData
 from desktop_2fa.vault.store import OpenVault
+
+if TYPE_CHECKING:
+    from desktop_2fa.app import Services
 
 T = TypeVar("T")
 

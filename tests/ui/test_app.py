@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from desktop_2fa.app import build_services
 from desktop_2fa.core.errors import InvalidUri
 from desktop_2fa.importers import errors as import_errors
 from desktop_2fa.scan import errors as scan_errors
@@ -34,11 +35,12 @@ def test_no_display_prints_one_line_and_the_cli_equivalent(
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(sys, "platform", "linux")
-    assert ui_app.run(tmp_path / "vault.json") == 1
+    services = build_services(tmp_path / "vault.json")
+    assert ui_app.run(services) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "no display" in err and "desktop-2fa code" in err
-    assert ui_app.run(tmp_path / "vault.json", uri="otpauth://totp/X?secret=AAAA") == 1
+    assert ui_app.run(services, uri="otpauth://totp/X?secret=AAAA") == 1
     err = capsys.readouterr().err
     assert "desktop-2fa add -" in err and "secret" not in err
 

@@ -30,7 +30,7 @@ from desktop_2fa.enroll.client import AuthClient
 from desktop_2fa.ui.session import VaultSession
 
 if TYPE_CHECKING:
-    from server_stub.runner import RunningServer
+    from desktop_2fa.app import ReferenceServer
 
 
 class EnrollWizard(QDialog):
@@ -52,7 +52,7 @@ class EnrollWizard(QDialog):
         self.services = session.services
         self.setWindowTitle("Enroll and test a two-factor server")
         self.setAccessibleName("Enrollment wizard")
-        self._server: RunningServer | None = None
+        self._server: ReferenceServer | None = None
         self._server_lock = threading.Lock()
 
         self.bundled = QCheckBox("Use the &bundled reference server (started on this computer)")
