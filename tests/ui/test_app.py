@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QTabBar,
+    QTableView,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -108,7 +109,7 @@ def _inside_composite(widget: QWidget, root: QWidget) -> bool:
     """Part of a composite control: a combo's popup, a spin box's editor, a tab bar's arrows."""
     parent = widget.parentWidget()
     while parent is not None and parent is not root:
-        if isinstance(parent, QComboBox | QAbstractSpinBox | QTabBar | QLineEdit):
+        if isinstance(parent, QComboBox | QAbstractSpinBox | QTabBar | QLineEdit | QTableView):
             return True
         parent = parent.parentWidget()
     return False
@@ -134,12 +135,18 @@ def _controls(root: QWidget) -> list[QWidget]:
 
 def test_every_control_has_an_accessible_name(qtbot: QtBot, unlocked) -> None:
     roots: list[QWidget] = [unlocked]
-    roots.append(unlocked.add_account())
+    roots.append(unlocked.dialogs.add_account())
     unlocked.view.setCurrentIndex(unlocked.proxy.index(0, 0))
-    roots.append(unlocked.show_backup_codes())
-    roots.append(unlocked.edit_current())
-    roots.append(unlocked.open_settings())
-    roots.append(unlocked.open_import())
+    roots.append(unlocked.accounts.show_backup_codes())
+    roots.append(unlocked.accounts.edit_current())
+    roots.append(unlocked.dialogs.open_settings())
+    roots.append(unlocked.dialogs.open_import())
+    roots.append(unlocked.dialogs.open_export())
+    roots.append(unlocked.dialogs.open_wizard())
+    roots.append(unlocked.dialogs.manage_icon_packs())
+    roots.append(unlocked.accounts.choose_icon())
+    roots.append(unlocked.accounts.show_qr())
+    roots.append(unlocked.accounts.show_secret())
     unnamed = [
         f"{type(w).__name__} in {type(root).__name__}"
         for root in roots

@@ -5,10 +5,13 @@ on a free 127.0.0.1 port the first time a page needs it (and stopped when the
 wizard closes), or any URL of a server speaking the better-auth protocol.
 Every network step runs in a worker (`jobs.start`); pages call
 `resolver()` on the UI thread and the returned function in the worker.
+A server URL typed here is remembered in the vault's settings for next time.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -28,6 +31,8 @@ from PySide6.QtWidgets import (
 
 from desktop_2fa.enroll.client import AuthClient
 from desktop_2fa.ui.session import VaultSession
+from desktop_2fa.vault import edits
+from desktop_2fa.vault.errors import VaultError
 
 if TYPE_CHECKING:
     from desktop_2fa.app import ReferenceServer
@@ -88,6 +93,10 @@ class EnrollWizard(QDialog):
         layout.addWidget(buttons)
         self.server_started.connect(self.url.setText)
         self.enroll_page.enrolled.connect(self._enrolled)
+        remembered = session.data.settings.wizard_server
+        if remembered:
+            self.bundled.setChecked(False)
+            self.url.setText(remembered)
         self.resize(620, 640)
 
     def _bundled_toggled(self, bundled: bool) -> None:
@@ -95,6 +104,28 @@ class EnrollWizard(QDialog):
         if not bundled and self._server is None:
             self.url.clear()
             self.url.setPlaceholderText("http://127.0.0.1:3000")
+
+    def finish(self, account_id: str) -> None:
+        """Open on the Enroll tab, set to finish that account's never-activated enrollment."""
+        account = self.session.account(account_id)
+        if account is None or account.enrollment is None:
+            return
+        self.bundled.setChecked(False)
+        self.url.setText(account.enrollment.server)
+        self.tabs.setCurrentWidget(self.enroll_page)
+        self.enroll_page.finish(account)
+
+    def _remember_server(self) -> None:
+        """The typed server URL (or the bundled server: "") goes into the vault's settings."""
+        if not self.session.is_open:
+            return
+        wanted = "" if self.bundled.isChecked() else self.url.text().strip()
+        settings = self.session.data.settings
+        if settings.wizard_server == wanted:
+            return
+        changed = dataclasses.replace(settings, wizard_server=wanted)
+        with contextlib.suppress(VaultError):  # a preference; never worth an error dialog
+            self.session.update(lambda d: edits.replace_settings(d, changed))
 
     def _enrolled(self, account_id: str, email: str, password: str) -> None:
         self.tester_page.prefill(email, password)
@@ -119,6 +150,7 @@ class EnrollWizard(QDialog):
         return AuthClient(base_url, clock=self.services.clock)
 
     def done(self, result: int) -> None:
+        self._remember_server()
         with self._server_lock:
             server, self._server = self._server, None
         if server is not None:
