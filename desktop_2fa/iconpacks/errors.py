@@ -9,14 +9,14 @@ class IconPackError(Exception):
 
 class NotAnIconPack(IconPackError):
     def __init__(self, name: str, detail: str) -> None:
-        super().__init__(f"{name} is not an icon pack in Aegis's format ({detail})")
+        super().__init__(f"No icon pack in Aegis's format could be read from {name} ({detail})")
         self.name = name
         self.detail = detail
 
 
 class IconPackTooLarge(IconPackError):
     def __init__(self, name: str, what: str, limit: str) -> None:
-        super().__init__(f"{name} is too large to be an icon pack ({what}; the limit is {limit})")
+        super().__init__(f"The icon pack {name} is too large ({what}; the limit is {limit})")
         self.name = name
         self.what = what
         self.limit = limit

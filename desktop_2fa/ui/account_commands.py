@@ -14,7 +14,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDialog, QWidget
 
 from desktop_2fa.core.params import OtpKind
 from desktop_2fa.ui import messages, prompts
@@ -27,9 +28,21 @@ if TYPE_CHECKING:
     from desktop_2fa.ui.main_window import MainWindow
 
 
+def fit(widget: QWidget) -> None:
+    """Shrink a window to the screen's free area (a 600x400 screen included)."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    room = screen.availableGeometry()
+    widget.resize(
+        min(widget.width(), room.width()), min(widget.height(), max(room.height() - 40, 200))
+    )
+
+
 def show(dialog: QDialog) -> QDialog:
-    """Open a dialog window-modal that deletes itself when closed."""
+    """Open a dialog window-modal that deletes itself when closed, sized to fit the screen."""
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    fit(dialog)
     dialog.open()
     return dialog
 

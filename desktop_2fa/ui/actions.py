@@ -39,7 +39,7 @@ class ActionSpec:
     needs: Needs
     menu: str  # a key of MENUS
     shortcut: Key | str | None = None
-    toolbar: bool = False
+    toolbar: int = 0  # its place on the toolbar (1, 2, ...); 0: not there
     context: bool = False  # in the list's right-click menu
     separator: bool = False  # a separator before it in its menu
 
@@ -49,7 +49,7 @@ MENUS = {"vault": "&Vault", "edit": "&Edit", "view": "Vie&w", "account": "&Accou
 ACTIONS: tuple[ActionSpec, ...] = (
     # --- Vault ---
     ActionSpec("add", "&Add account…", "dialogs.add_account", Needs.UNLOCKED, "vault",
-               Key.New, toolbar=True),
+               Key.New, toolbar=1),
     ActionSpec("import", "&Import…", "dialogs.open_import", Needs.UNLOCKED, "vault", "Ctrl+I"),
     ActionSpec("export", "E&xport…", "dialogs.open_export", Needs.UNLOCKED, "vault",
                "Ctrl+Shift+E"),
@@ -61,7 +61,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("password", "Change &password…", "dialogs.change_password", Needs.UNLOCKED,
                "vault"),
     # "Restore from a kept version…" goes here (the vault issue's `restore`), before Lock.
-    ActionSpec("lock", "&Lock", "lock", Needs.UNLOCKED, "vault", "Ctrl+L", toolbar=True,
+    ActionSpec("lock", "&Lock", "lock", Needs.UNLOCKED, "vault", "Ctrl+L", toolbar=3,
                separator=True),
     ActionSpec("quit", "&Quit", "close", Needs.ALWAYS, "vault", Key.Quit),
     # --- Edit ---
@@ -75,7 +75,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("next", "&Next code (counter-based)", "accounts.next_hotp", Needs.HOTP,
                "account", "Ctrl+Shift+N", context=True),
     ActionSpec("backup", "&Backup codes…", "accounts.show_backup_codes", Needs.ACCOUNT,
-               "account", "Ctrl+B", toolbar=True, context=True),
+               "account", "Ctrl+B", toolbar=2, context=True),
     ActionSpec("favourite", "&Favourite", "accounts.toggle_favourite", Needs.ACCOUNT,
                "account", "Ctrl+D", context=True),
     ActionSpec("edit", "&Edit…", "accounts.edit_current", Needs.ACCOUNT, "account", "F2",
@@ -133,11 +133,6 @@ def build(window: QMainWindow, view: QWidget) -> tuple[dict[str, QAction], dict[
         if spec.separator and menu.actions():
             menu.addSeparator()
         menu.addAction(action)
-        if spec.toolbar:
-            toolbar.addAction(action)
-            button = toolbar.widgetForAction(action)
-            if button is not None:
-                button.setAccessibleName(plain(spec.text))
         if spec.context:
             if spec.separator:
                 separator = QAction(view)
@@ -146,6 +141,11 @@ def build(window: QMainWindow, view: QWidget) -> tuple[dict[str, QAction], dict[
             view.addAction(action)
         actions[spec.name] = action
         setattr(window, f"{spec.name}_action", action)
+    for spec in sorted((s for s in ACTIONS if s.toolbar), key=lambda s: s.toolbar):
+        toolbar.addAction(actions[spec.name])
+        button = toolbar.widgetForAction(actions[spec.name])
+        if button is not None:
+            button.setAccessibleName(plain(spec.text))
     window.addToolBar(toolbar)
     window.toolbar = toolbar  # type: ignore[attr-defined]
     return actions, menus

@@ -107,6 +107,7 @@ class BackupCodesDialog(QDialog):
         for text in ("Mark &unused", "Mark &used", "&Copy"):
             self.used_button.setText(text)
             widths.append(self.used_button.sizeHint().width())
+        self.used_button.setText("Mark &used")
         for button in (self.copy_button, self.used_button):
             button.setFixedWidth(max(widths))
         side = QVBoxLayout()

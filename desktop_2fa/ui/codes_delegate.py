@@ -181,7 +181,7 @@ class CodeDelegate(QStyledItemDelegate):
         icon = self.avatars.pixmap(row.account, self.row_style.icon, ratio)
         painter.drawPixmap(self.icon_rect(rect).topLeft(), icon)
         text = palette.highlightedText().color() if selected else palette.text().color()
-        self._paint_texts(painter, rect, row, text, dim)
+        self._paint_texts(painter, rect, row, text, dim, selected=selected)
         shown = selected or not self.tap_to_reveal
         self._paint_code(painter, rect, row, text, dim, warn=warn and not selected, shown=shown)
         if timing is None:
@@ -208,7 +208,14 @@ class CodeDelegate(QStyledItemDelegate):
         return width
 
     def _paint_texts(
-        self, painter: QPainter, rect: QRect, row: RowPaint, text: QColor, dim: QColor
+        self,
+        painter: QPainter,
+        rect: QRect,
+        row: RowPaint,
+        text: QColor,
+        dim: QColor,
+        *,
+        selected: bool,
     ) -> None:
         """Star and issuer; account name and chips below (or after, on one line)."""
         account = row.account
@@ -227,7 +234,7 @@ class CodeDelegate(QStyledItemDelegate):
         title, subtitle = (account.issuer, account.name) if account.issuer else (account.name, "")
         chips = [(account.group, dim)] if account.group else []
         if account.enrollment is not None and account.enrollment.pending:
-            chips.append((PENDING_TEXT, WARNING))
+            chips.append((PENDING_TEXT, dim if selected else WARNING))  # legible on the highlight
         chips_width = sum(self.small_metrics.horizontalAdvance(c) + 20 for c, _ in chips)
         painter.setFont(self.title_font)
         painter.setPen(text)

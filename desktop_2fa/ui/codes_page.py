@@ -163,11 +163,19 @@ class CodesPage(QWidget):
         self.proxy.set_query(text)
         if text and self.proxy.rowCount():
             self.view.select_first()
+        self._keep_current_in_sight()
         self._update_empty()  # the text names the query, which changed even if no count did
 
     def _group_changed(self) -> None:
         data = self.groups.currentData()
         self.proxy.set_group(data if isinstance(data, str) else None)
+        self._keep_current_in_sight()
+
+    def _keep_current_in_sight(self) -> None:
+        """The row the keyboard acts on stays on screen when more rows come back."""
+        current = self.view.currentIndex()
+        if current.isValid():
+            self.view.scrollTo(current)
 
     def refresh_groups(self) -> None:
         groups = self.model.groups()

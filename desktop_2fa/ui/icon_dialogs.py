@@ -310,7 +310,7 @@ class IconPacksDialog(QDialog):
     def install(self, path: Path) -> None:
         try:
             if path.stat().st_size > MAX_PACK_BYTES:
-                raise IconPackError(f"{path.name} is larger than 64 MB; it is not an icon pack")
+                raise IconPackError(f"The file {path.name} is larger than 64 MB: not an icon pack")
             pack = self.avatars.library.install(path.read_bytes(), path.name)
         except (IconPackError, OSError) as e:
             self.message.setText(messages.describe(e))

@@ -93,7 +93,9 @@ def _member(name: str, body: bytes) -> bytes:
 def test_what_is_not_a_pack_is_refused_in_one_sentence(data: bytes, words: str) -> None:
     with pytest.raises(NotAnIconPack, match=words) as caught:
         read_pack(data, "upload.zip")
-    assert str(caught.value).startswith("upload.zip is not an icon pack")
+    assert str(caught.value).startswith(
+        "No icon pack in Aegis's format could be read from upload.zip"
+    )
 
 
 def test_bounds_on_hostile_archives() -> None:
