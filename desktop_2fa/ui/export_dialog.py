@@ -63,7 +63,8 @@ class ExportDialog(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, exporter.name)
             item.setToolTip(exporter.description)
             self.formats.addItem(item)
-        self.formats.setMaximumHeight(self.formats.sizeHintForRow(0) * (len(EXPORTERS) + 1))
+        rows = self.formats.sizeHintForRow(0) * len(EXPORTERS) + 2 * self.formats.frameWidth() + 4
+        self.formats.setFixedHeight(rows)
         self.description = QLabel()
         self.description.setWordWrap(True)
         self.description.setAccessibleName("Format description")
@@ -92,7 +93,9 @@ class ExportDialog(QDialog):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow(self.export_label, self.export_password)
         form.addRow(self.repeat_label, self.export_repeat)
-        form.addRow("&To:", where)
+        to_label = QLabel("Export &to:")
+        to_label.setBuddy(self.destination)
+        form.addRow(to_label, where)
         form.addRow("&Vault password:", self.vault_password)
 
         self.message = QLabel()
@@ -115,12 +118,14 @@ class ExportDialog(QDialog):
         layout.addWidget(self.formats)
         layout.addWidget(self.description)
         layout.addWidget(self.warning)
+        layout.addSpacing(6)
         layout.addLayout(form)
         layout.addWidget(self.message)
+        layout.addStretch(1)
         layout.addWidget(self.buttons)
         self.formats.currentRowChanged.connect(lambda _row: self._format_changed())
         self.formats.setCurrentRow(0)
-        self.resize(520, 520)
+        self.resize(520, 460)
 
     # --- the format --------------------------------------------------------------------
     @property
@@ -137,7 +142,7 @@ class ExportDialog(QDialog):
 
     def _format_changed(self) -> None:
         exporter = self.exporter
-        self.description.setText(exporter.description)
+        self.description.setText(messages.sentence(exporter.description))
         self.warning.setVisible(exporter.plain_secrets)
         for widget in (self.export_label, self.export_password):
             widget.setVisible(exporter.needs_password)

@@ -57,7 +57,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.services = services
-        self.grab = grab  # the add dialog's screen grab and camera (tests inject fakes)
+        self.grab_screens = grab  # the add dialog's screen grab and camera (tests inject fakes)
         self.open_camera = open_camera
         self.setWindowIcon(app_icon())
         self.setAccessibleName("desktop-2fa")

@@ -101,6 +101,10 @@ class RevealDialog(QDialog):
 
     def _shown(self) -> QWidget:
         page = QWidget()
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        self.caption.setAccessibleName("What to do with it")
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture = QLabel()
         self.picture.setAccessibleName("QR code")
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -119,6 +123,7 @@ class RevealDialog(QDialog):
         self.countdown = QLabel()
         self.countdown.setAccessibleName("Hidden again in")
         layout = QVBoxLayout(page)
+        layout.addWidget(self.caption)
         layout.addWidget(self.picture, 1)
         layout.addWidget(self.secret)
         layout.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignCenter)
@@ -151,6 +156,11 @@ class RevealDialog(QDialog):
             self.reject()
             return
         spec = AccountSpec(account.issuer, account.name, account.params)
+        self.caption.setText(
+            f"Scan it with the authenticator app on your phone to add {account.label} there."
+            if self.what == "qr"
+            else f"Type it into the other app as the secret key of {account.label}."
+        )
         if self.what == "qr":
             self.picture.setPixmap(qr_pixmap(uri.format(spec), scale=5))
             self.secret.hide()

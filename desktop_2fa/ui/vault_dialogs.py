@@ -31,7 +31,9 @@ class VaultDialogs(QObject):
         from desktop_2fa.ui.add_dialog import AddDialog
 
         window = self.window
-        dialog = AddDialog(self.session, window, grab=window.grab, open_camera=window.open_camera)
+        dialog = AddDialog(
+            self.session, window, grab=window.grab_screens, open_camera=window.open_camera
+        )
         dialog.added.connect(window.added)
         dialog.import_requested.connect(self.open_import)
         show(dialog)

@@ -166,7 +166,7 @@ def test_scan_screen(qtbot: QtBot, unlocked) -> None:
     screen = np.full((900, 1400, 3), 255, np.uint8)
     qr = qr_pixels(DROPBOX)
     screen[100 : 100 + qr.shape[0], 600 : 600 + qr.shape[1]] = qr
-    unlocked.grab = lambda: [screen]
+    unlocked.grab_screens = lambda: [screen]
     dialog = unlocked.dialogs.add_account()
     dialog.tabs.setCurrentWidget(dialog.screen_tab)
     dialog.screen_tab.hide_windows = False
