@@ -190,9 +190,7 @@ def _refresh(app: object, tmp: Path) -> None:
         f"{sum(r.code is not None for r in window.model._rows)} codes computed",
         flush=True,
     )
-    _line(
-        "refresh tick with icons, CPU per tick (average)", statistics.mean(costs), "ms", "< 2 ms"
-    )
+    _line("refresh tick with icons, CPU per tick (average)", statistics.mean(costs), "ms", "< 2 ms")
     _line(
         "refresh tick, CPU at a period rollover (average)", statistics.mean(rollover), "ms", "info"
     )
