@@ -38,6 +38,7 @@ from desktop_2fa.ui import messages
 from desktop_2fa.ui.add_sources import CameraTab, ImageTab, LinkTab, ScreenTab
 from desktop_2fa.ui.intake import Pasted, pasted
 from desktop_2fa.ui.manual_entry import ManualTab, describe_params
+from desktop_2fa.ui.prompts import scrolling
 from desktop_2fa.ui.session import VaultSession
 from desktop_2fa.vault import edits
 from desktop_2fa.vault.errors import VaultError
@@ -126,10 +127,14 @@ class AddDialog(QDialog):
         self.buttons.accepted.connect(self.add)
         self.buttons.rejected.connect(self.reject)
 
+        content = QWidget()
+        inner = QVBoxLayout(content)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addWidget(self.tabs)
+        inner.addWidget(details)
+        inner.addWidget(self.message)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.tabs)
-        layout.addWidget(details)
-        layout.addWidget(self.message)
+        layout.addWidget(scrolling(content), 1)  # a small screen scrolls; Add stays in sight
         layout.addWidget(self.buttons)
         for widget in (
             self.manual_tab.secret,

@@ -27,6 +27,7 @@ from desktop_2fa.core.base32 import encode_secret
 from desktop_2fa.ui import jobs, messages
 from desktop_2fa.ui.clipboard import ClipboardGuard
 from desktop_2fa.ui.password_field import PasswordField, check_vault_password
+from desktop_2fa.ui.prompts import screen_height
 from desktop_2fa.ui.session import VaultSession
 from desktop_2fa.ui.wizard.qr import qr_pixmap
 
@@ -73,6 +74,7 @@ class RevealDialog(QDialog):
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
+        self.resize(440, 260)
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self._second)
@@ -162,7 +164,9 @@ class RevealDialog(QDialog):
             else f"Type it into the other app as the secret key of {account.label}."
         )
         if self.what == "qr":
-            self.picture.setPixmap(qr_pixmap(uri.format(spec), scale=5))
+            # Small screens get a smaller (still sharp) code, so Close stays in sight.
+            room = screen_height(self) - 200
+            self.picture.setPixmap(qr_pixmap(uri.format(spec), scale=5, max_side=room))
             self.secret.hide()
             self.copy_button.hide()
         else:

@@ -34,6 +34,7 @@ from desktop_2fa.enroll.flow import EnrollmentFlow, Step, finish_pending
 from desktop_2fa.enroll.model import EnableResult
 from desktop_2fa.ui import jobs, messages
 from desktop_2fa.ui.password_field import PasswordField
+from desktop_2fa.ui.prompts import screen_height, scrolling
 from desktop_2fa.ui.wizard.qr import qr_pixmap
 from desktop_2fa.vault.model import Account
 
@@ -56,7 +57,7 @@ class EnrollPage(QWidget):
         self.job: jobs.Job | None = None
         self.stack = QStackedWidget()
         self.stack.addWidget(self._form())
-        self.stack.addWidget(self._codes())
+        self.stack.addWidget(scrolling(self._codes()))
         self.stack.addWidget(self._done())
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -255,7 +256,8 @@ class EnrollPage(QWidget):
 
     def _enabled(self, value: tuple[EnrollmentFlow, EnableResult]) -> None:
         self.flow, result = value
-        self.qr.setPixmap(qr_pixmap(result.totp_uri, scale=4))
+        room = screen_height(self) - 420  # the rest of the page stays in sight
+        self.qr.setPixmap(qr_pixmap(result.totp_uri, scale=4, max_side=room))
         self.uri.setText(result.totp_uri)
         self.codes.setPlainText("\n".join(result.backup_codes))
         self.saved.setChecked(False)

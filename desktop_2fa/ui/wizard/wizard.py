@@ -97,6 +97,7 @@ class EnrollWizard(QDialog):
         if remembered:
             self.bundled.setChecked(False)
             self.url.setText(remembered)
+        self.enroll_page.email.setFocus()  # typing starts where the first answer goes
         self.resize(620, 640)
 
     def _bundled_toggled(self, bundled: bool) -> None:
