@@ -33,6 +33,7 @@ from desktop_2fa.iconpacks.library import IconRef
 from desktop_2fa.iconpacks.pack import MAX_PACK_BYTES, looks_like, mime_of
 from desktop_2fa.ui import messages
 from desktop_2fa.ui.avatars import Avatars, render
+from desktop_2fa.ui.prompts import close_box, message_line
 from desktop_2fa.ui.session import VaultSession
 from desktop_2fa.vault import edits
 from desktop_2fa.vault.errors import VaultError
@@ -274,12 +275,8 @@ class IconPacksDialog(QDialog):
         row.addWidget(add)
         row.addWidget(self.remove_button)
         row.addStretch(1)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setAccessibleName("Message")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName("Close")
-        buttons.rejected.connect(self.reject)
+        self.message = message_line()
+        buttons = close_box(self)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.list, 1)

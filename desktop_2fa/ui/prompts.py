@@ -75,3 +75,19 @@ def screen_height(widget: QWidget) -> int:
     """The free height of the screen `widget` is on (for sizing a QR code to fit)."""
     screen = widget.screen() or QGuiApplication.primaryScreen()
     return screen.availableGeometry().height() if screen is not None else 800
+
+
+def message_line() -> QLabel:
+    """The line under a dialog's form where its sentences go (wrapped, never cut)."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setAccessibleName("Message")
+    return label
+
+
+def close_box(dialog: QDialog) -> QDialogButtonBox:
+    """A lone Close button that rejects `dialog`."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName("Close")
+    buttons.rejected.connect(dialog.reject)
+    return buttons

@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QPushButton,
@@ -27,7 +26,7 @@ from desktop_2fa.core.base32 import encode_secret
 from desktop_2fa.ui import jobs, messages
 from desktop_2fa.ui.clipboard import ClipboardGuard
 from desktop_2fa.ui.password_field import PasswordField, check_vault_password
-from desktop_2fa.ui.prompts import screen_height
+from desktop_2fa.ui.prompts import close_box, message_line, screen_height
 from desktop_2fa.ui.session import VaultSession
 from desktop_2fa.ui.wizard.qr import qr_pixmap
 
@@ -64,12 +63,8 @@ class RevealDialog(QDialog):
         self.stack = QStackedWidget()
         self.stack.addWidget(self._ask(label))
         self.stack.addWidget(self._shown())
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setAccessibleName("Message")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName("Close")
-        buttons.rejected.connect(self.reject)
+        self.message = message_line()
+        buttons = close_box(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.message)

@@ -25,11 +25,18 @@ SERVER_PASSWORD = "a long server password"
 
 @pytest.fixture
 def wizard_window(qtbot: QtBot, vault_path: Path, fast_kdf: KdfParams, tmp_path: Path) -> Iterator:
-    from desktop_2fa.ui.main_window import MainWindow
-
     def server() -> RunningServer:
         # no rate limit: the round trip would otherwise wait out 60 s windows
         return start_in_thread(Settings(secret=secrets.token_urlsafe(48), rate_limit=None))
+
+    yield from _unlocked_window(qtbot, vault_path, fast_kdf, tmp_path, server)
+
+
+def _unlocked_window(
+    qtbot: QtBot, vault_path: Path, fast_kdf: KdfParams, tmp_path: Path, server: object
+) -> Iterator:
+    """A window on an empty vault whose wizard gets its server from `server()`."""
+    from desktop_2fa.ui.main_window import MainWindow
 
     make_vault(vault_path, fast_kdf, [])
     services = build_services(
@@ -190,23 +197,11 @@ class _Lasting:
 
 @pytest.fixture
 def lasting_window(qtbot: QtBot, vault_path: Path, fast_kdf: KdfParams, tmp_path: Path) -> Iterator:
-    from desktop_2fa.ui.main_window import MainWindow
-
     server = start_in_thread(Settings(secret=secrets.token_urlsafe(48), rate_limit=None))
-    make_vault(vault_path, fast_kdf, [])
-    services = build_services(
-        vault_path,
-        kdf=lambda: fast_kdf,
-        log_path=tmp_path / "log",
-        start_reference_server=lambda: _Lasting(server),
-    )
-    window = MainWindow(services)
-    qtbot.addWidget(window)
-    window.show()
-    unlock(qtbot, window)
-    yield window
-    window.session.lock()
-    server.stop()
+    try:
+        yield from _unlocked_window(qtbot, vault_path, fast_kdf, tmp_path, lambda: _Lasting(server))
+    finally:
+        server.stop()
 
 
 def test_an_enrollment_never_activated_is_marked_and_can_be_finished(
