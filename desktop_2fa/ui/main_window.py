@@ -26,6 +26,7 @@ from desktop_2fa.ui.account_commands import AccountCommands
 from desktop_2fa.ui.actions import Needs
 from desktop_2fa.ui.avatars import Avatars
 from desktop_2fa.ui.clipboard import ClipboardGuard
+from desktop_2fa.ui.codes_model import CodeRole
 from desktop_2fa.ui.codes_page import CodesPage
 from desktop_2fa.ui.icons import app_icon
 from desktop_2fa.ui.idle import IdleWatcher
@@ -119,6 +120,8 @@ class MainWindow(QMainWindow):
         self.view.code_delegate.hotp_requested.connect(accounts.next_hotp)
         self.view.move_requested.connect(accounts.move)
         self.view.selectionModel().currentChanged.connect(lambda *_: self.update_actions())
+        for rows_changed in (self.proxy.layoutChanged, self.proxy.modelReset):
+            rows_changed.connect(lambda *_: self.update_actions())  # a search may empty the list
         page.copy_top_requested.connect(accounts.copy_top)
         page.add_requested.connect(self.dialogs.add_account)
         page.import_requested.connect(self.dialogs.open_import)
@@ -153,15 +156,15 @@ class MainWindow(QMainWindow):
     def update_actions(self) -> None:
         unlocked = self.session.is_open
         account = self.current_account() if unlocked else None
-        listed = unlocked and (account is not None or self.proxy.rowCount() > 0)
+        if account is None and unlocked and self.proxy.rowCount():
+            account = self.proxy.index(0, 0).data(CodeRole.ACCOUNT)  # what the commands take
+        listed = account is not None
         custom = self.session.data.settings.sort is SortMode.CUSTOM
         state = {
             Needs.UNLOCKED: unlocked,
             Needs.ACCOUNT: listed,
-            Needs.HOTP: listed and (account is None or account.params.kind is OtpKind.HOTP),
-            Needs.PENDING: account is not None
-            and account.enrollment is not None
-            and account.enrollment.pending,
+            Needs.HOTP: listed and account.params.kind is OtpKind.HOTP,
+            Needs.PENDING: listed and account.enrollment is not None and account.enrollment.pending,
             Needs.CUSTOM: listed and custom,
             Needs.UNDO: self.accounts.can_undo,
         }

@@ -174,3 +174,16 @@ def test_the_wizard_binds_each_alt_letter_once(qtbot: QtBot, unlocked) -> None:
 
 def test_the_main_window_binds_each_alt_letter_once(qtbot: QtBot, daily) -> None:
     assert_unique_mnemonics(daily)
+
+
+def test_every_action_is_in_a_menu_the_keyboard_opens(daily) -> None:
+    from desktop_2fa.ui.actions import ACTIONS
+
+    in_menus = {
+        action
+        for menu_action in daily.menuBar().actions()
+        for action in menu_action.menu().actions()
+    }
+    missing = [spec.name for spec in ACTIONS if daily.named_actions[spec.name] not in in_menus]
+    assert missing == []
+    assert all(_mnemonic(a.text()) for a in daily.menuBar().actions())
