@@ -337,3 +337,20 @@ def test_import_names_the_stored_account_a_secret_belongs_to(
     qtbot.waitUntil(lambda: dialog.entries.count() == 1, timeout=10_000)
     text = dialog.entries.item(0).text()
     assert "Work Git" in text and "GitHub (alice)" in text
+
+
+def test_drop_an_export_file_on_the_window_opens_the_import(
+    qtbot: QtBot, unlocked, tmp_path: Path
+) -> None:
+    export = tmp_path / "accounts.txt"
+    export.write_text(f"{DROPBOX}\n")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(export))])
+    drop = QDropEvent(
+        QPoint(10, 10).toPointF(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    unlocked.dropEvent(drop)
+    importer = _dialog(unlocked, ImportDialog)
+    qtbot.waitUntil(lambda: importer.entries.count() == 1, timeout=10_000)
+    assert "Dropbox" in importer.entries.item(0).text()
