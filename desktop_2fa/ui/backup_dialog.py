@@ -112,6 +112,14 @@ class BackupCodesDialog(QDialog):
         self.used_button = QPushButton("Mark &used")
         self.used_button.setAccessibleName("Mark used or unused")
         self.used_button.clicked.connect(self.toggle_used)
+        # One width for the column whatever the label says ("Mark used"/"Mark unused").
+        widths = []
+        for text in ("Mark &unused", "Mark &used", "&Copy"):
+            self.used_button.setText(text)
+            widths.append(self.used_button.sizeHint().width())
+        self.used_button.setText("Mark &used")
+        for button in (self.copy_button, self.used_button):
+            button.setFixedWidth(max(widths))
         side = QVBoxLayout()
         side.addWidget(self.copy_button)
         side.addWidget(self.used_button)
@@ -182,15 +190,15 @@ class BackupCodesDialog(QDialog):
         self.list.clear()
         codes = account.backup_codes.codes
         for code in codes:
-            item = QListWidgetItem(code.code)
+            when = f" on {code.used_at:%Y-%m-%d}" if code.used and code.used_at else ""
+            item = QListWidgetItem(f"{code.code}   used{when}" if code.used else code.code)
             font = QFont(self.list.font())
             font.setStrikeOut(code.used)
             item.setFont(font)
             if code.used:
                 item.setForeground(self.palette().placeholderText())
-                when = f" on {code.used_at:%Y-%m-%d}" if code.used_at else ""
                 item.setToolTip(f"Used{when}")
-                item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{code.code}, used")
+                item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{code.code}, used{when}")
             else:
                 item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{code.code}, unused")
             self.list.addItem(item)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_2fa.ui import messages
-from desktop_2fa.ui.add_dialog import describe_params
+from desktop_2fa.ui.manual_entry import describe_params
 from desktop_2fa.ui.prompts import lay_out_form_dialog
 from desktop_2fa.ui.session import VaultSession
 from desktop_2fa.vault import edits

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -34,6 +33,7 @@ from desktop_2fa.importers.base import ImportedAccount, ImportResult
 from desktop_2fa.importers.errors import WrongPassword
 from desktop_2fa.importers.session import AddOutcome, SourceFile, add_imported, import_files
 from desktop_2fa.ui import jobs, messages
+from desktop_2fa.ui.password_field import PasswordField
 from desktop_2fa.ui.session import VaultSession
 from desktop_2fa.vault import edits
 
@@ -97,9 +97,7 @@ class ImportDialog(QDialog):
         self.password_row = QWidget()
         self.password_label = QLabel()
         self.password_label.setAccessibleName("Password needed")
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setAccessibleName("Export file password")
+        self.password = PasswordField("Export file password")
         self.password.returnPressed.connect(self._password_entered)
         unlock = QPushButton("&Open")
         unlock.setAccessibleName("Open encrypted export")
@@ -220,8 +218,17 @@ class ImportDialog(QDialog):
         self.entries.clear()
         data = self.session.data
         for entry in result.entries:
-            duplicate = edits.find_duplicate(data, entry.spec) is not None
-            text = entry.label + ("  (already in the vault)" if duplicate else "")
+            stored = edits.find_duplicate(data, entry.spec)
+            duplicate = stored is not None
+            text = entry.label
+            if stored is not None:
+                # Say which: the stored account may have another name (issue 11).
+                same = (
+                    "already in the vault"
+                    if stored.label == entry.label
+                    else (f"same secret as {stored.label}, already in the vault")
+                )
+                text += f"  ({same})"
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, entry)
             flags = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable

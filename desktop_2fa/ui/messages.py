@@ -15,6 +15,8 @@ from pathlib import Path
 
 from desktop_2fa.core.errors import CoreError
 from desktop_2fa.core.text import LINE_LIMIT, shown
+from desktop_2fa.exporters.errors import ExportFailed
+from desktop_2fa.iconpacks.errors import IconPackError
 from desktop_2fa.importers import errors as import_errors
 from desktop_2fa.scan import errors as scan_errors
 from desktop_2fa.vault import errors as vault_errors
@@ -46,11 +48,10 @@ _VAULT: list[Rule] = [
         lambda e: "That password does not open this vault; check Caps Lock and try again.",
     ),
     (
+        # The detail may itself say "changed outside desktop-2fa": name it once (issue 11).
+        # Where the kept versions are is added by the unlock page, which knows the path.
         vault_errors.CorruptVault,
-        lambda e: (
-            f"The vault file is damaged or was changed outside desktop-2fa "
-            f"({_attr(e, 'detail')}); earlier copies are kept in the backups folder next to it."
-        ),
+        lambda e: f"The vault file is damaged and cannot be opened: {_attr(e, 'detail')}.",
     ),
     (
         vault_errors.UnsupportedVersion,
@@ -149,6 +150,8 @@ def _rules() -> list[Rule]:
                 *_SCAN,
                 *_IMPORT,
                 *_enroll_rules(),
+                (ExportFailed, _own),
+                (IconPackError, _own),
                 (CoreError, _own),  # InvalidUri, InvalidParams, migration errors
                 (OSError, _os_error),
                 (

@@ -12,15 +12,17 @@ and the contents.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
-from desktop_2fa.app import Services
 from desktop_2fa.ui import jobs
 from desktop_2fa.vault.model import Account, VaultData
 from desktop_2fa.vault.store import OpenVault
 from desktop_2fa.vault.versions import KeptVersion
+
+if TYPE_CHECKING:
+    from desktop_2fa.app import Services
 
 T = TypeVar("T")
 

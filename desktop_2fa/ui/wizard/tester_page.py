@@ -24,9 +24,12 @@ from desktop_2fa.enroll.client import AuthClient
 from desktop_2fa.enroll.flow import find_enrolled, mark_backup_code_used
 from desktop_2fa.enroll.model import SignInResult
 from desktop_2fa.ui import jobs, messages
+from desktop_2fa.ui.password_field import PasswordField
 
 if TYPE_CHECKING:
     from desktop_2fa.ui.wizard.wizard import EnrollWizard
+
+TALKING = "Talking to the server…"
 
 
 class TesterPage(QWidget):
@@ -37,9 +40,7 @@ class TesterPage(QWidget):
         self.job: jobs.Job | None = None
         self.email = QLineEdit()
         self.email.setAccessibleName("E-mail")
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setAccessibleName("Server password")
+        self.password = PasswordField("Server password")
         self.sign_in_button = QPushButton("Sign &in")
         self.sign_in_button.setAccessibleName("Sign in")
         self.sign_in_button.clicked.connect(self.sign_in)
@@ -51,7 +52,7 @@ class TesterPage(QWidget):
         self.use_code.setChecked(True)
         self.account = QComboBox()
         self.account.setAccessibleName("Vault account")
-        self.use_backup = QRadioButton("&Backup code:")
+        self.use_backup = QRadioButton("Bac&kup code:")
         self.use_backup.setAccessibleName("Use a backup code")
         self.backup = QComboBox()
         self.backup.setAccessibleName("Backup code")
@@ -167,7 +168,7 @@ class TesterPage(QWidget):
         self._fill_backup_codes()
 
     def _run(self, work, on_success) -> None:  # type: ignore[no-untyped-def]
-        self.result.setText("Talking to the server…")
+        self.result.setText(TALKING)
         self.setEnabled(False)
         self.job = jobs.start(work, self)
         self.job.succeeded.connect(on_success)
@@ -177,3 +178,5 @@ class TesterPage(QWidget):
     def _finished(self) -> None:
         self.job = None
         self.setEnabled(True)
+        if self.result.text() == TALKING:  # the reply came (shown above), nothing to add
+            self.result.clear()
