@@ -18,6 +18,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QWidget
 
 from desktop_2fa.core.params import OtpKind
+from desktop_2fa.core.text import shown
 from desktop_2fa.ui import messages, prompts
 from desktop_2fa.ui.codes_model import CodeRole
 from desktop_2fa.vault import edits
@@ -89,9 +90,8 @@ class AccountCommands(QObject):
         self.window.idle.touch()
         seconds = self.window.clipboard.clear_seconds
         after = f"; the clipboard is cleared in {seconds} s" if seconds else ""
-        self.window.notify(f"Copied the code for {account.label}{after}.", 5)
-        now = self.session.services.now()
-        self._try(lambda: self.session.update(lambda d: edits.record_use(d, account.id, now)))
+        self.window.notify(f"Copied the code for {shown(account.label)}{after}.", 5)
+        self.session.record_use(account.id)
 
     def copy_current(self) -> None:
         if self.target() is not None:
@@ -136,10 +136,15 @@ class AccountCommands(QObject):
         account = self.target()
         if account is None:
             return
-        changed = dataclasses.replace(
-            account, favourite=not account.favourite, updated_at=self.session.services.now()
-        )
-        self._try(lambda: self.session.update(lambda d: edits.replace_account(d, changed)))
+        favourite, now = not account.favourite, self.session.services.now()
+
+        def edit(data: VaultData) -> VaultData:
+            # The latest account, not the row's copy: a use counted meanwhile stays.
+            latest = edits.get_account(data, account.id)
+            changed = dataclasses.replace(latest, favourite=favourite, updated_at=now)
+            return edits.replace_account(data, changed)
+
+        self._try(lambda: self.session.update(edit))
         self.window.select_account(account.id)
 
     def choose_icon(self) -> QDialog | None:
@@ -230,8 +235,8 @@ class AccountCommands(QObject):
         if not prompts.confirm(
             self.window,
             "Delete account",
-            f"Delete {account.label}{extra}? You can undo this for a few seconds; after that "
-            "only a backup of the vault brings it back.",
+            f"Delete {shown(account.label)}{extra}? You can undo this for a few seconds; after "
+            "that only a backup of the vault brings it back.",
             "Delete",
         ):
             return
@@ -240,7 +245,7 @@ class AccountCommands(QObject):
         index = next(i for i, a in enumerate(self.session.data.accounts) if a.id == account.id)
         if self._try(lambda: self.session.update(lambda d: edits.remove_account(d, account.id))):
             self._deleted = (account, index)
-            self.window.notify(f"Deleted {account.label}.", 15, "&Undo", self.undo_delete)
+            self.window.notify(f"Deleted {shown(account.label)}.", 15, "&Undo", self.undo_delete)
             self.window.update_actions()
 
     def undo_delete(self) -> None:
@@ -254,5 +259,5 @@ class AccountCommands(QObject):
         if self._try(lambda: self.session.update(restore)):
             self._deleted = None
             self.window.select_account(account.id)
-            self.window.notify(f"Restored {account.label}.", 5)
+            self.window.notify(f"Restored {shown(account.label)}.", 5)
             self.window.update_actions()

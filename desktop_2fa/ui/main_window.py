@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
         session, page, accounts = self.session, self.codes_page, self.accounts
         session.opened.connect(self._opened)
         session.changed.connect(self._changed)
+        session.used.connect(self._used)
         session.locked.connect(self._locked)
         self.idle.idle.connect(self.lock)
         self.view.activated.connect(accounts.copy_index)
@@ -199,6 +200,13 @@ class MainWindow(QMainWindow):
     def _changed(self) -> None:
         self._apply(self.session.data)
         self.update_actions()
+
+    def _used(self) -> None:
+        """A copy was counted: new counts for the rows; a new order only in a usage sort."""
+        data = self.session.data
+        self.model.set_accounts(data.accounts, self.services.clock())
+        if data.settings.sort in (SortMode.MOST_USED, SortMode.RECENTLY_USED):
+            self.proxy.refresh()
 
     def _apply(self, data: VaultData) -> None:
         settings = data.settings

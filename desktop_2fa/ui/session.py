@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from desktop_2fa.ui import jobs
+from desktop_2fa.vault import edits
 from desktop_2fa.vault.model import Account, VaultData
 from desktop_2fa.vault.store import OpenVault
 from desktop_2fa.vault.versions import KeptVersion
@@ -54,11 +55,14 @@ class VaultSession(QObject):
     Signals:
         opened(): a vault was created or unlocked; `data` is valid.
         changed(): `data` changed (and was saved).
+        used(): only use counts changed (`record_use`): nothing shown but the
+            usage sorts' order, so the list need not be rebuilt.
         locked(): the key and the contents were dropped.
     """
 
     opened = Signal()
     changed = Signal()
+    used = Signal()
     locked = Signal()
     saved_elsewhere = Signal()  # a worker saved through `worker_vault()`
 
@@ -180,6 +184,26 @@ class VaultSession(QObject):
         job = jobs.start(work, parent, self._save_pool)
         job.succeeded.connect(lambda _value: self.changed.emit() if self._vault is vault else None)
         return job
+
+    def record_use(self, account_id: str) -> None:
+        """Count one use of the account (a copied code), saved in the save worker.
+
+        A save per copy must not stall the list, so it runs off the UI thread,
+        through the one writer, and keeps no version of the file it replaces
+        (`OpenVault.apply(keep_version=False)`). Not counted while a rollback
+        waits for the user's choice (nothing is saved then), nor when the save
+        fails: a lost count is not worth a message after a copy that worked.
+        """
+        vault = self._vault
+        if vault is None or vault.rollback is not None:
+            return
+        at = self.services.now()
+
+        def work() -> VaultData:
+            return vault.apply(lambda d: edits.record_use(d, account_id, at), keep_version=False)
+
+        job = jobs.start(work, self, self._save_pool)
+        job.succeeded.connect(lambda _data: self.used.emit() if self._vault is vault else None)
 
     def change_password_job(self, password: str, parent: QObject | None = None) -> jobs.Job:
         """Rewrap the master key under a new password (Argon2id again) in a worker.

@@ -63,6 +63,9 @@ def test_copies_count_in_the_vault_and_order_the_usage_sorts(
         copy(issuer)
     clock.now += 60
     copy("Hetzner")
+    # counted in the save worker (tests/ui/test_copy_counts.py)
+    qtbot.waitUntil(lambda: sum(a.use_count for a in _stored(vault_path).accounts) == 4)
+    qtbot.waitUntil(lambda: sum(a.use_count for a in daily.session.data.accounts) == 4)
     stored = {a.issuer: a for a in _stored(vault_path).accounts}
     assert (stored["Stripe"].use_count, stored["Zoom"].use_count) == (2, 1)
     assert stored["Hetzner"].last_used > stored["Zoom"].last_used
