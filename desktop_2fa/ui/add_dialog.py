@@ -33,6 +33,7 @@ from desktop_2fa.core import uri as otpauth
 from desktop_2fa.core.account import AccountSpec
 from desktop_2fa.core.errors import CoreError
 from desktop_2fa.core.migration import is_migration_uri
+from desktop_2fa.core.text import check_label, shown
 from desktop_2fa.importers.session import SourceFile
 from desktop_2fa.ui import messages
 from desktop_2fa.ui.add_sources import CameraTab, ImageTab, LinkTab, ScreenTab
@@ -98,7 +99,8 @@ class AddDialog(QDialog):
         self.group = QComboBox()
         self.group.setEditable(True)
         self.group.setAccessibleName("Group")
-        self.group.addItems(["", *sorted({a.group for a in session.data.accounts if a.group})])
+        groups = sorted({shown(a.group) for a in session.data.accounts if a.group})
+        self.group.addItems(["", *groups])
         self.favourite = QCheckBox("&Favourite (listed first)")
         self.favourite.setAccessibleName("Favourite")
         self.note = QLineEdit()
@@ -217,7 +219,8 @@ class AddDialog(QDialog):
         self.issuer.setText(spec.issuer)
         self.name.setText(spec.name)
         where = "" if source == "the link" else f" in {source}"
-        self.message.setText(f"Found {spec.issuer or spec.name}{where}; check the name, then Add.")
+        found = shown(spec.issuer or spec.name)
+        self.message.setText(f"Found {found}{where}; check the name, then Add.")
         self._update()
         if source != "the link":
             self.issuer.setFocus()
@@ -244,6 +247,8 @@ class AddDialog(QDialog):
         issuer, name = self.issuer.text().strip(), self.name.text().strip()
         if not issuer and not name:
             raise ValueError("Give the account an issuer or a name.")
+        check_label(issuer, "issuer")  # typed names as strictly as links (issue 9)
+        check_label(name, "name")
         if self._spec is not None and self.tabs.currentWidget() is not self.manual_tab:
             return dataclasses.replace(self._spec, issuer=issuer, name=name)
         return AccountSpec(issuer, name, params)
@@ -266,21 +271,20 @@ class AddDialog(QDialog):
             self.message.setText("")
 
     def add(self) -> None:
+        note, group = self.note.text().strip(), self.group.currentText().strip()
         try:
             spec = self.spec()
+            check_label(group, "group")
+            check_label(note, "note")
         except (CoreError, ValueError) as e:
             self.message.setText(messages.sentence(str(e)))
             return
         now = self.session.services.now()
+        favourite = self.favourite.isChecked()
         try:
             account = self.session.update_with(
                 lambda data: edits.add_account(
-                    data,
-                    spec,
-                    now,
-                    note=self.note.text().strip(),
-                    group=self.group.currentText().strip(),
-                    favourite=self.favourite.isChecked(),
+                    data, spec, now, note=note, group=group, favourite=favourite
                 )
             )
         except VaultError as e:

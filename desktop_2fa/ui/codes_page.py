@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_2fa.core.text import shown
 from desktop_2fa.ui.avatars import Avatars
 from desktop_2fa.ui.codes_filter import CodesFilter
 from desktop_2fa.ui.codes_model import CodesModel
@@ -184,7 +185,7 @@ class CodesPage(QWidget):
         self.groups.clear()
         self.groups.addItem(ALL_GROUPS, None)
         for group in groups:
-            self.groups.addItem(group, group)
+            self.groups.addItem(shown(group), group)  # the raw name filters
         if groups:
             self.groups.addItem("No group", "")
         index = self.groups.findData(current) if isinstance(current, str) else 0

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_2fa.core.text import shown
 from desktop_2fa.iconpacks.errors import IconPackError
 from desktop_2fa.iconpacks.library import IconRef
 from desktop_2fa.iconpacks.pack import MAX_PACK_BYTES, looks_like, mime_of
@@ -79,7 +80,7 @@ class IconDialog(QDialog):
         account = session.account(account_id)
         self.issuer = account.issuer if account is not None else ""
         self.chosen: AccountIcon | None = account.icon if account is not None else None
-        self.setWindowTitle(f"Icon: {account.label if account is not None else ''}")
+        self.setWindowTitle(f"Icon: {shown(account.label) if account is not None else ''}")
         self.setAccessibleName("Choose an icon")
 
         self.preview = QLabel()
@@ -157,9 +158,9 @@ class IconDialog(QDialog):
             refs += [ref for ref in library.search("") if ref.key not in seen]
         self.icons.clear()
         for ref in refs[:300]:
-            item = QListWidgetItem(ref.icon.name)
+            item = QListWidgetItem(shown(ref.icon.name))  # names come from the pack's file
             item.setData(Qt.ItemDataRole.UserRole, ref)
-            item.setToolTip(f"{ref.icon.name} ({ref.pack.name})")
+            item.setToolTip(f"{shown(ref.icon.name)} ({shown(ref.pack.name)})")
             pixmap = self._pack_pixmap(ref)
             if pixmap is not None:
                 item.setIcon(QIcon(pixmap))
@@ -290,7 +291,9 @@ class IconPacksDialog(QDialog):
         library = self.avatars.library
         self.list.clear()
         for pack in library.packs:
-            item = QListWidgetItem(f"{pack.name} (version {pack.version}, {len(pack.icons)} icons)")
+            item = QListWidgetItem(
+                f"{shown(pack.name)} (version {pack.version}, {len(pack.icons)} icons)"
+            )
             item.setData(Qt.ItemDataRole.UserRole, pack.uuid)
             self.list.addItem(item)
         if library.problems:
@@ -314,7 +317,7 @@ class IconPacksDialog(QDialog):
             return
         self.avatars.clear()
         self._fill()
-        self.message.setText(f"Installed {pack.name} ({len(pack.icons)} icons).")
+        self.message.setText(f"Installed {shown(pack.name)} ({len(pack.icons)} icons).")
         self.changed.emit()
 
     def remove_current(self) -> None:

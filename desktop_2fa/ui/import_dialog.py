@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_2fa.core.text import LINE_LIMIT, shown
 from desktop_2fa.importers import registry
 from desktop_2fa.importers.base import ImportedAccount, ImportResult
 from desktop_2fa.importers.errors import WrongPassword
@@ -220,13 +221,13 @@ class ImportDialog(QDialog):
         for entry in result.entries:
             stored = edits.find_duplicate(data, entry.spec)
             duplicate = stored is not None
-            text = entry.label
+            text = shown(entry.label)
             if stored is not None:
                 # Say which: the stored account may have another name (issue 11).
                 same = (
                     "already in the vault"
                     if stored.label == entry.label
-                    else (f"same secret as {stored.label}, already in the vault")
+                    else (f"same secret as {shown(stored.label)}, already in the vault")
                 )
                 text += f"  ({same})"
             item = QListWidgetItem(text)
@@ -238,10 +239,10 @@ class ImportDialog(QDialog):
             item.setCheckState(Qt.CheckState.Unchecked if duplicate else Qt.CheckState.Checked)
             self.entries.addItem(item)
         if result.errors:
-            shown = [str(e) for e in result.errors[:8]]
-            more = len(result.errors) - len(shown)
+            first = [shown(str(e), LINE_LIMIT) for e in result.errors[:8]]
+            more = len(result.errors) - len(first)
             self.problems.setText(
-                "Not imported: " + "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+                "Not imported: " + "; ".join(first) + (f"; and {more} more" if more > 0 else "")
             )
         else:
             self.problems.setText("")

@@ -20,6 +20,7 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplicat
 from PySide6.QtWidgets import QDialog, QMainWindow, QStackedWidget, QSystemTrayIcon
 
 from desktop_2fa.core.params import OtpKind
+from desktop_2fa.core.text import shown
 from desktop_2fa.iconpacks.library import IconLibrary
 from desktop_2fa.ui import actions
 from desktop_2fa.ui.account_commands import AccountCommands
@@ -288,7 +289,7 @@ class MainWindow(QMainWindow):
         self.select_account(account_id)
         account = self.session.account(account_id)
         if account is not None:
-            self.notify(f"Added {account.label}.", 5)
+            self.notify(f"Added {shown(account.label)}.", 5)
 
     def find(self) -> None:
         self.codes_page.search.setFocus()

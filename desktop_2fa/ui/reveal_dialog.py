@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from desktop_2fa.core import uri
 from desktop_2fa.core.account import AccountSpec
 from desktop_2fa.core.base32 import encode_secret
+from desktop_2fa.core.text import shown
 from desktop_2fa.ui import jobs, messages
 from desktop_2fa.ui.clipboard import ClipboardGuard
 from desktop_2fa.ui.password_field import PasswordField, check_vault_password
@@ -55,7 +56,7 @@ class RevealDialog(QDialog):
         self.left = seconds
         self.job: jobs.Job | None = None
         account = session.account(account_id)
-        label = account.label if account is not None else "the account"
+        label = shown(account.label) if account is not None else "the account"
         title = "QR code" if what == "qr" else "Secret"
         self.setWindowTitle(f"{title}: {label}")
         self.setAccessibleName(f"Show {title.lower()}")
@@ -154,9 +155,9 @@ class RevealDialog(QDialog):
             return
         spec = AccountSpec(account.issuer, account.name, account.params)
         self.caption.setText(
-            f"Scan it with the authenticator app on your phone to add {account.label} there."
+            f"Scan it with the authenticator app on your phone to add {shown(account.label)} there."
             if self.what == "qr"
-            else f"Type it into the other app as the secret key of {account.label}."
+            else f"Type it into the other app as the secret key of {shown(account.label)}."
         )
         if self.what == "qr":
             # Small screens get a smaller (still sharp) code, so Close stays in sight.

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
+from desktop_2fa.core.text import shown
 from desktop_2fa.ui.icons import app_icon
 
 if TYPE_CHECKING:
@@ -58,8 +59,7 @@ class Tray(QSystemTrayIcon):
             return
         accounts = self.window.model.ordered_accounts()[:QUICK_COPY_LIMIT]
         for account in accounts:
-            self.quick.addAction(
-                account.label, lambda a=account.id: self.window.accounts.copy_account(a)
-            )
+            text = shown(account.label).replace("&", "&&")  # a menu text, not a mnemonic
+            self.quick.addAction(text, lambda a=account.id: self.window.accounts.copy_account(a))
         if not accounts:
             self.quick.addAction("No accounts").setEnabled(False)

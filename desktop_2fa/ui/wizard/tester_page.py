@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_2fa.core.otp import generate
+from desktop_2fa.core.text import shown
 from desktop_2fa.enroll.client import AuthClient
 from desktop_2fa.enroll.flow import find_enrolled, mark_backup_code_used
 from desktop_2fa.enroll.model import SignInResult
@@ -91,7 +92,7 @@ class TesterPage(QWidget):
         self.account.clear()
         for account in data.accounts:
             if account.params.is_time_based:
-                self.account.addItem(account.label, account.id)
+                self.account.addItem(shown(account.label), account.id)
         server = self.wizard.url.text().strip()
         enrolled = find_enrolled(data, server, self.email.text().strip()) if server else None
         wanted = enrolled.id if enrolled is not None else current
@@ -155,7 +156,7 @@ class TesterPage(QWidget):
                 how = "a backup code (now marked used in the vault)"
             else:
                 client.verify_totp(generate(account.params, clock()).value)
-                how = f"the vault's code for {account.label}"
+                how = f"the vault's code for {shown(account.label)}"
             session = client.get_session()
             who = session.user.email if session is not None else "?"
             return f"Signed in as {who} with {how}."
