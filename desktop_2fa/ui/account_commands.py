@@ -117,6 +117,9 @@ class AccountCommands(QObject):
         counter = account.params.counter
         now = self.session.services.now()
         try:
+            vault = self.session.vault
+            if vault is not None:  # an older copy of the vault: held until the user chose
+                vault.check_hotp_allowed()
             self.session.update(lambda d: edits.advance_counter(d, account.id, now))
         except VaultError as e:
             self.window.notify(messages.describe(e), 10)

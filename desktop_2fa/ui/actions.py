@@ -60,7 +60,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("settings", "&Settings…", "dialogs.open_settings", Needs.UNLOCKED, "vault"),
     ActionSpec("password", "Change &password…", "dialogs.change_password", Needs.UNLOCKED,
                "vault"),
-    # "Restore from a kept version…" goes here (the vault issue's `restore`), before Lock.
+    ActionSpec("restore", "&Restore from a kept version…", "dialogs.open_restore",
+               Needs.UNLOCKED, "vault"),
     ActionSpec("lock", "&Lock", "lock", Needs.UNLOCKED, "vault", "Ctrl+L", toolbar=3,
                separator=True),
     ActionSpec("quit", "&Quit", "close", Needs.ALWAYS, "vault", Key.Quit),

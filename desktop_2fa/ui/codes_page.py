@@ -1,4 +1,5 @@
-"""The unlocked page: search box, group filter, the codes list, the empty state, a notice bar.
+"""The unlocked page: the rollback bar, search box, group filter, the codes list, the empty
+state, a notice bar.
 
 Keyboard: type anywhere in the list to search; Down moves from the search box
 into the list; Enter in the search box copies the top match; Escape clears.
@@ -28,6 +29,7 @@ from desktop_2fa.ui.avatars import Avatars
 from desktop_2fa.ui.codes_filter import CodesFilter
 from desktop_2fa.ui.codes_model import CodesModel
 from desktop_2fa.ui.codes_view import CodesView
+from desktop_2fa.ui.rollback_banner import RollbackBanner
 
 ALL_GROUPS = "All groups"
 Key = QKeySequence.StandardKey
@@ -112,9 +114,11 @@ class CodesPage(QWidget):
         self.stack.addWidget(self.view)
         self.stack.addWidget(self._empty_page())
         self.notice = NoticeBar()
+        self.banner = RollbackBanner()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.banner)
         layout.addLayout(top)
         layout.addLayout(self.stack, 1)
         layout.addWidget(self.notice)
@@ -198,6 +202,7 @@ class CodesPage(QWidget):
         """Forget everything shown (on lock)."""
         self.search.clear()
         self.notice.hide()
+        self.banner.hide()
         self.model.clear()
         self.refresh_groups()
 

@@ -128,6 +128,10 @@ class MainWindow(QMainWindow):
         page.add_requested.connect(self.dialogs.add_account)
         page.import_requested.connect(self.dialogs.open_import)
         page.notice.action.connect(self._notice_clicked)
+        page.banner.restore_requested.connect(self.dialogs.restore_newest)
+        page.banner.keep_requested.connect(self.dialogs.keep_current)
+        self.unlock_page.offer_restore = True
+        self.unlock_page.restore_requested.connect(self.dialogs.restore_damaged)
         page.search.installEventFilter(self.intake)  # Ctrl+V there takes links and images
         self.intake.add_requested.connect(self.dialogs.add_account)
         self.intake.import_requested.connect(self.dialogs.open_import)
@@ -229,6 +233,8 @@ class MainWindow(QMainWindow):
         self.idle.set_minutes(settings.auto_lock_minutes)
         self.theme.set_theme(settings.theme)
         self.view_menu.show(settings)
+        vault = self.session.vault
+        self.codes_page.banner.show_status(vault.rollback if vault is not None else None)
 
     def _save_settings(self, settings: object) -> None:
         try:

@@ -22,6 +22,7 @@ from desktop_2fa.scan import errors as scan_errors
 from desktop_2fa.vault import errors as vault_errors
 
 Rule = tuple[type[BaseException], Callable[[BaseException], str]]
+CHOOSE = "Choose “Restore newest” or “Keep this one” in the bar above the list first."
 
 
 def sentence(text: str) -> str:
@@ -75,6 +76,22 @@ _VAULT: list[Rule] = [
     (
         vault_errors.DuplicateAccount,
         lambda e: f"{_attr(e, 'label')} is already in the vault with the same secret.",
+    ),
+    (
+        # Issue 9, item 3: the way out is the banner above the list.
+        vault_errors.RollbackHold,
+        lambda e: (
+            f"No counter-based code is given from this vault yet: it is generation "
+            f"{_attr(e, 'opened')}, older than generation {_attr(e, 'highest')} opened before, "
+            f"so its counters may repeat codes already used. {CHOOSE}"
+        ),
+    ),
+    (
+        vault_errors.RollbackPending,
+        lambda e: (
+            f"Nothing was changed: this vault is generation {_attr(e, 'opened')}, older than "
+            f"generation {_attr(e, 'highest')} opened before. {CHOOSE}"
+        ),
     ),
     (vault_errors.AccountNotFound, lambda e: "That account is no longer in the vault."),
     (vault_errors.BackupCodeNotFound, lambda e: "No stored backup code matches that."),

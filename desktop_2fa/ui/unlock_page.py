@@ -5,10 +5,11 @@ thread pool while a busy bar moves; a wrong password and a damaged file get
 different messages (DESIGN.md, house style 2) and the form stays for another try.
 
 Every message wraps and shows whole, down to a 600x400 window (the page
-scrolls rather than cut a sentence). A damaged vault's message says where the
-kept versions are; `restore_button` ("Restore from a kept version…", emitting
-`restore_requested`) is the place for the vault issue's restore dialog and
-shows once `offer_restore` is set.
+scrolls rather than cut a sentence). A vault that will not open (damaged, a
+header asking for more than this app allows, a key slot of an unknown kind)
+gets a message that says where the kept versions are, and `restore_button`
+("Restore from a kept version…", emitting `restore_requested`), which the
+window answers with the restore dialog (`restore_dialog.py`).
 """
 
 from __future__ import annotations
@@ -31,10 +32,18 @@ from desktop_2fa.ui.password_field import PasswordField
 from desktop_2fa.ui.password_strength import strength
 from desktop_2fa.ui.session import VaultSession
 from desktop_2fa.vault.durable import backups_dir
-from desktop_2fa.vault.errors import CorruptVault, UnsupportedVersion, WrongPassword
+from desktop_2fa.vault.errors import (
+    CorruptVault,
+    InvalidKdfParams,
+    UnknownKeySlot,
+    UnsupportedVersion,
+    WrongPassword,
+)
 from desktop_2fa.vault.store import OpenVault
 
 DIFFER = "The two passwords differ."
+# The file is there but will not open; its kept versions may (VaultFile.kept_versions).
+WONT_OPEN = (CorruptVault, InvalidKdfParams, UnknownKeySlot)
 
 
 def _wrapping(name: str) -> QLabel:
@@ -61,7 +70,6 @@ class UnlockPage(QWidget):
         self.session = session
         self.job = None
         self.creating = False
-        self.offer_restore = False  # set where a restore dialog exists (the vault issue)
 
         self.title = QLabel()
         font = self.title.font()
@@ -234,10 +242,10 @@ class UnlockPage(QWidget):
         self.job = None
         self._set_busy(False)
         text = messages.describe(error, self.session.services.log_path)
-        if isinstance(error, CorruptVault):
+        if isinstance(error, WONT_OPEN):
             kept = backups_dir(self.session.services.vault_file.path.resolve())
             text += f" Earlier versions are kept in {kept}."
-            self.restore_button.setVisible(self.offer_restore)
+            self.restore_button.show()
         self.message.setText(text)
         if isinstance(error, WrongPassword):
             self.password.selectAll()

@@ -1,6 +1,8 @@
 """The vault-wide dialogs the window opens: add, import, export, settings, password,
-the enrollment wizard and the icon packs. Each needs an unlocked vault and
-returns the dialog it opened (tests drive it), or None.
+the enrollment wizard, the icon packs and restore. Each returns the dialog it
+opened (tests drive it), or None; all but the damaged vault's restore need an
+unlocked vault. Also the rollback bar's two answers ("Restore newest", "Keep
+this one"), which need no dialog.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog
 
 from desktop_2fa.importers.session import SourceFile
+from desktop_2fa.ui import messages
 from desktop_2fa.ui.account_commands import show
 from desktop_2fa.ui.intake import Pasted
+from desktop_2fa.vault.errors import VaultError
 
 if TYPE_CHECKING:
     from desktop_2fa.ui.main_window import MainWindow
@@ -92,6 +96,51 @@ class VaultDialogs(QObject):
         if finish is not None:
             wizard.finish(finish)
         return wizard
+
+    # --- kept versions and rollback (issue 9 item 3, issue 11 item 3) -------------------------
+    def open_restore(self) -> QDialog | None:
+        """Vault ▸ Restore from a kept version…"""
+        if not self.session.is_open:
+            return None
+        from desktop_2fa.ui.restore_dialog import RestoreDialog
+
+        dialog = RestoreDialog(self.session, self.window)
+        dialog.restored.connect(lambda text: self.window.notify(text, 12))
+        return show(dialog)
+
+    def restore_damaged(self) -> QDialog | None:
+        """The damaged-vault page's "Restore from a kept version…"."""
+        if self.session.is_open:
+            return None
+        from desktop_2fa.ui.restore_dialog import DamagedRestoreDialog
+
+        dialog = DamagedRestoreDialog(self.session, self.window)
+        dialog.restored.connect(lambda text: self.window.notify(text, 12))
+        return show(dialog)
+
+    def restore_newest(self) -> None:
+        """The rollback bar's "Restore newest"."""
+        from desktop_2fa.ui.restore_dialog import restored_text
+
+        vault = self.session.vault
+        newest = vault.rollback.newest_kept if vault and vault.rollback else None
+        if newest is None:
+            return
+        try:
+            self.session.restore(newest)
+        except VaultError as e:
+            self.window.notify(messages.describe(e), 12)
+            return
+        self.window.notify(restored_text(newest), 12)
+
+    def keep_current(self) -> None:
+        """The rollback bar's "Keep this one"."""
+        try:
+            self.session.keep_current()
+        except VaultError as e:
+            self.window.notify(messages.describe(e), 12)
+            return
+        self.window.notify("Kept this vault as the right one; counter-based codes are given again.")
 
     def manage_icon_packs(self):  # type: ignore[no-untyped-def]
         if not self.session.is_open:

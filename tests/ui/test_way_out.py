@@ -135,7 +135,6 @@ def test_the_damaged_vault_page_has_a_place_for_restore(
     vault_path.write_text(json.dumps(envelope))
     page = window.unlock_page
     page.reset()
-    page.offer_restore = True  # what the vault issue's restore dialog turns on
     page.password.setText(PASSWORD)
     with qtbot.waitSignal(page.busy_changed, check_params_cb=lambda busy: not busy, timeout=10_000):
         page.button.click()
