@@ -64,6 +64,10 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.setAccessibleName("desktop-2fa")
         self.setAcceptDrops(True)
+        # An explicit minimum: the layout's own would be the height its wrapped
+        # sentences (the rollback bar, a notice) need at the narrowest width, and a
+        # notice appearing would then grow the window past a 600x400 screen.
+        self.setMinimumSize(360, 300)
         self._fit(520, 640)
 
         self.session = VaultSession(services, self)

@@ -22,7 +22,7 @@ from desktop_2fa.scan import errors as scan_errors
 from desktop_2fa.vault import errors as vault_errors
 
 Rule = tuple[type[BaseException], Callable[[BaseException], str]]
-CHOOSE = "Choose “Restore newest” or “Keep this one” in the bar above the list first."
+CHOOSE = "Choose “Restore newest” or “Keep this one” above first."
 
 
 def sentence(text: str) -> str:
@@ -81,16 +81,15 @@ _VAULT: list[Rule] = [
         # Issue 9, item 3: the way out is the banner above the list.
         vault_errors.RollbackHold,
         lambda e: (
-            f"No counter-based code is given from this vault yet: it is generation "
-            f"{_attr(e, 'opened')}, older than generation {_attr(e, 'highest')} opened before, "
-            f"so its counters may repeat codes already used. {CHOOSE}"
+            f"No counter-based code yet: this copy of the vault (generation "
+            f"{_attr(e, 'opened')}, {_attr(e, 'highest')} seen) may repeat used codes. {CHOOSE}"
         ),
     ),
     (
         vault_errors.RollbackPending,
         lambda e: (
-            f"Nothing was changed: this vault is generation {_attr(e, 'opened')}, older than "
-            f"generation {_attr(e, 'highest')} opened before. {CHOOSE}"
+            f"Nothing was changed: this copy of the vault is older than one opened before "
+            f"(generation {_attr(e, 'opened')}, {_attr(e, 'highest')} seen). {CHOOSE}"
         ),
     ),
     (vault_errors.AccountNotFound, lambda e: "That account is no longer in the vault."),

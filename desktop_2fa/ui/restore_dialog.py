@@ -93,14 +93,14 @@ class _VersionsDialog(QDialog):
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.form.addRow("Vault &password:", self.password)
         content = QWidget()
-        inner = QVBoxLayout(content)
-        inner.setContentsMargins(0, 0, 0, 0)
-        inner.addWidget(self.intro)
-        inner.addWidget(self.versions, 1)
-        inner.addLayout(self.form)
-        inner.addWidget(self.message)
+        self.inner = QVBoxLayout(content)
+        self.inner.setContentsMargins(0, 0, 0, 0)
+        self.inner.addWidget(self.intro)
+        self.inner.addWidget(self.versions, 1)
+        self.inner.addLayout(self.form)
         layout = QVBoxLayout(self)
-        layout.addWidget(scrolling(content), 1)  # 600x400: the content scrolls, buttons stay
+        layout.addWidget(scrolling(content), 1)  # 600x400: the content scrolls,
+        layout.addWidget(self.message)  # what happened and the buttons stay in sight
         layout.addWidget(buttons)
         self.resize(560, 460)
 
@@ -237,6 +237,9 @@ class DamagedRestoreDialog(_VersionsDialog):
         row.addStretch(1)
         row.addWidget(self.list_button)
         self.form.addRow(row)
+        # The password comes first here: nothing is listed before it.
+        self.inner.removeItem(self.form)
+        self.inner.insertLayout(1, self.form)
         self.restore_button.setText("&Restore and open")
         self.restore_button.setAccessibleName("Restore and open")
         self.password.setFocus()
@@ -262,6 +265,8 @@ class DamagedRestoreDialog(_VersionsDialog):
         self.show_versions([u.version for u in unlocked])
         if unlocked:
             self.message.setText("Choose the version to restore.")
+            self.list_button.setDefault(False)
+            self.restore_button.setDefault(True)
             self.versions.setFocus()
         else:
             self.message.setText(

@@ -16,7 +16,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_2fa.vault.rollback import RollbackStatus
 
@@ -25,16 +33,15 @@ BORDER = "#c77c02"
 
 
 def saved_when(moment: datetime) -> str:
-    """A kept version's time as a person reads it: local time, to the minute."""
-    return f"{moment.astimezone():%Y-%m-%d %H:%M}"
+    """A kept version's time as a person reads it: local time, to the second (saves come fast)."""
+    return f"{moment.astimezone():%Y-%m-%d %H:%M:%S}"
 
 
 def rollback_sentence(status: RollbackStatus) -> str:
     """One sentence: both generations, the newest kept version and its time, the hold."""
     head = (
         f"This vault is generation {status.opened}, older than generation "
-        f"{status.highest_seen} already opened on this computer, so an old copy may have "
-        "replaced it"
+        f"{status.highest_seen} already opened on this computer"
     )
     newest = status.newest_kept
     if newest is None:
@@ -63,6 +70,8 @@ class RollbackBanner(QFrame):
             f"QFrame#rollbackBanner {{ border: 2px solid {BORDER}; border-radius: 6px; }}"
         )
         self.setAccessibleName("Older vault warning")
+        # Never squeezed below its text: on a small screen the list gives way (it scrolls).
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.label = QLabel()
         self.label.setWordWrap(True)
         self.label.setAccessibleName("Older vault")

@@ -29,7 +29,7 @@ def assert_whole(label: QLabel) -> None:
         assert label.width() >= hint.width() and label.height() >= hint.height(), label.text()
     rect = QRect(QPoint(0, 0), label.size())
     widget: QWidget = label
-    while widget.parentWidget() is not None:
+    while widget.parentWidget() is not None and not widget.isWindow():  # a dialog: its own
         parent = widget.parentWidget()
         rect.translate(widget.pos())
         scroller = parent.parentWidget()

@@ -119,6 +119,9 @@ def test_hotp_codes_wait_for_the_choice_and_say_why(
     win.accounts.copy_account(bank)  # copying an HOTP row asks for its next code
     assert win.model.index(win.model.row_of(bank)).data(CodeRole.RAW_CODE) is None
     assert _counter_on_disk(vault_path) == 3
+    win.resize(*SMALL)  # the reason and the bar both whole on a small screen
+    assert_whole(win.codes_page.notice.label)
+    assert_whole(win.codes_page.banner.label)
     github = _id(win, "GitHub")
     win.accounts.copy_account(github)
     code = win.model.index(win.model.row_of(github)).data(CodeRole.RAW_CODE)
