@@ -3,7 +3,12 @@
 The demo vault of `tools/demo_vault.py` (thirty accounts and a small icon pack
 of plain shapes; cheap Argon2id: nothing here is secret), the real windows,
 `QWidget.grab().save(...)`. The wizard enrolls a demo account against the
-bundled reference server, started in this process.
+bundled reference server, started in this process. The rollback bar and the
+restore dialog are shown on a second demo vault with a few days of history,
+whose oldest kept version is copied over it.
+
+The generations these throw-away vaults reach are remembered in a temporary
+state folder, never in the user's (`DESKTOP_2FA_STATE_DIR`, vault/rollback.py).
 
     python tools/screenshots.py [OUT_DIR]     # default: docs/
 """
@@ -11,10 +16,12 @@ bundled reference server, started in this process.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -35,6 +42,8 @@ NAMES = (
     "qr-dialog",
     "wizard",
     "wizard-roundtrip",
+    "rollback-banner",
+    "restore-dialog",
 )
 
 
@@ -56,6 +65,27 @@ def _settle(app: object) -> None:
 def _select(window: object, issuer: str) -> None:
     account = next(a for a in window.session.data.accounts if a.issuer == issuer)  # type: ignore[attr-defined]
     window.select_account(account.id)  # type: ignore[attr-defined]
+
+
+def rolled_back(folder: Path) -> Path:
+    """A demo vault saved over a few days, then its oldest kept version copied over it."""
+    from desktop_2fa.core import uri
+    from desktop_2fa.vault import edits
+    from desktop_2fa.vault.durable import list_backups
+    from desktop_2fa.vault.store import VaultFile
+
+    now = datetime.now(UTC)
+    path = write_demo(folder, now - timedelta(days=9))
+    vault = VaultFile(path).unlock(PASSWORD)
+    added = ("Linode", "Vercel", "Fly")
+    for days, issuer in zip((6, 2, 0.2), added, strict=True):
+        when = (now - timedelta(days=days)).timestamp()
+        os.utime(path, (when, when))  # the kept version is named by the file's own time
+        link = f"otpauth://totp/{issuer}:alice?secret=JBSWY3DPEHPK3P{issuer[:2].upper()}"
+        vault.apply(lambda data, link=link: edits.add_account(data, uri.parse(link), now)[0])
+    vault.lock()
+    shutil.copy2(list_backups(path)[0], path)  # a sync tool brings back last week's copy
+    return path
 
 
 def main(argv: list[str]) -> int:  # noqa: PLR0915 - a flat list of windows and shots
@@ -80,7 +110,8 @@ def main(argv: list[str]) -> int:  # noqa: PLR0915 - a flat list of windows and 
     app.setWindowIcon(app_icon())  # type: ignore[attr-defined]
     kdf = KdfParams.new(time_cost=1, memory_kib=1024, lanes=1)
     with tempfile.TemporaryDirectory() as tmp:
-        path = write_demo(Path(tmp))
+        os.environ["DESKTOP_2FA_STATE_DIR"] = str(Path(tmp) / "state")
+        path = write_demo(Path(tmp) / "demo")
 
         window = MainWindow(build_services(path, kdf=lambda: kdf))
         window.resize(560, 640)
@@ -164,6 +195,24 @@ def main(argv: list[str]) -> int:  # noqa: PLR0915 - a flat list of windows and 
         _settle(app)
         wizard.grab().save(str(out / "wizard-roundtrip.png"))
         wizard.reject()
+        window.session.lock()
+        window.close()
+
+        window = MainWindow(build_services(rolled_back(Path(tmp) / "history"), kdf=lambda: kdf))
+        window.resize(560, 640)
+        window.show()
+        window.unlock_page.password.setText(PASSWORD)
+        window.unlock_page.submit()
+        _wait(app, lambda: window.session.is_open)
+        _select(window, "GitHub")
+        _settle(app)
+        window.grab().save(str(out / "rollback-banner.png"))
+        restore = window.dialogs.open_restore()
+        _wait(app, lambda: restore.versions.rowCount() > 0)
+        restore.password.setText("a password")
+        _settle(app)
+        restore.grab().save(str(out / "restore-dialog.png"))
+        restore.reject()
         window.session.lock()
         window.close()
     from desktop_2fa.ui import jobs
