@@ -247,6 +247,7 @@ class MainWindow(QMainWindow):
             from desktop_2fa.ui import messages
 
             self.notify(messages.describe(e), 10)
+            self.view_menu.show(self.session.data.settings)  # not saved: show what is
 
     def lock(self) -> None:
         """Drop the key and the codes from memory and screen (Ctrl+L, idle, tray)."""

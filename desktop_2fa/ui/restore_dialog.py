@@ -146,7 +146,10 @@ class _VersionsDialog(QDialog):
         self._update()
 
     def _start(self, work, on_success, busy: str) -> None:  # type: ignore[no-untyped-def]
-        self.job = jobs.start(work, self)
+        self._watch(jobs.start(work, self), on_success, busy)
+
+    def _watch(self, job: jobs.Job, on_success, busy: str) -> None:  # type: ignore[no-untyped-def]
+        self.job = job
         self.job.succeeded.connect(on_success)
         self.job.failed.connect(self._failed)
         self.job.finished.connect(self._done)
@@ -191,21 +194,13 @@ class RestoreDialog(_VersionsDialog):
         self.password.setFocus()
 
     def restore(self) -> None:
-        row, password, vault = self.chosen_row(), self.password.text(), self.session.vault
-        if row < 0 or not password or self.job is not None or vault is None:
+        row, password = self.chosen_row(), self.password.text()
+        if row < 0 or not password or self.job is not None or not self.session.is_open:
             return
-        version = self.shown_versions[row]
-        vault_file = self.session.services.vault_file
-
-        def work() -> KeptVersion:
-            vault_file.unlock(password).lock()  # behind the vault password (Argon2id)
-            vault.restore(version)
-            return version
-
-        self._start(work, self._restored, "Checking the password and restoring…")
+        job = self.session.restore_job(self.shown_versions[row], password, self)
+        self._watch(job, self._restored, "Checking the password and restoring…")
 
     def _restored(self, version: KeptVersion) -> None:
-        self.session.changed.emit()  # the open vault holds the restored contents now
         self.restored.emit(restored_text(version))
         self.accept()
 

@@ -124,6 +124,29 @@ class VaultSession(QObject):
         self._vault.restore(version)
         self.changed.emit()
 
+    def restore_job(
+        self, version: KeptVersion, password: str, parent: QObject | None = None
+    ) -> jobs.Job:
+        """`restore(version)` behind the vault password, both in a worker.
+
+        The password is checked against the vault file (Argon2id), never against
+        anything kept in memory; the job fails with `WrongPassword` then, and
+        nothing is restored. Succeeds with `version`, after `changed`.
+        """
+        vault = self._vault
+        if vault is None:
+            raise RuntimeError("the vault is locked")
+        vault_file = self.services.vault_file
+
+        def work() -> KeptVersion:
+            vault_file.unlock(password).lock()
+            vault.restore(version)
+            return version
+
+        job = jobs.start(work, parent, self._save_pool)
+        job.succeeded.connect(lambda _value: self.changed.emit() if self._vault is vault else None)
+        return job
+
     def keep_current(self) -> None:
         """After a rollback: keep this vault ("Keep this one"); HOTP codes are given again."""
         if self._vault is None:

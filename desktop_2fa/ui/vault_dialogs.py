@@ -128,7 +128,7 @@ class VaultDialogs(QObject):
             return
         try:
             self.session.restore(newest)
-        except VaultError as e:
+        except (VaultError, OSError) as e:  # the version went away; the disk is full
             self.window.notify(messages.describe(e), 12)
             return
         self.window.notify(restored_text(newest), 12)
@@ -137,7 +137,7 @@ class VaultDialogs(QObject):
         """The rollback bar's "Keep this one"."""
         try:
             self.session.keep_current()
-        except VaultError as e:
+        except (VaultError, OSError) as e:
             self.window.notify(messages.describe(e), 12)
             return
         self.window.notify("Kept this vault as the right one; counter-based codes are given again.")

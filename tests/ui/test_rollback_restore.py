@@ -211,3 +211,19 @@ def test_a_damaged_vault_is_restored_from_a_kept_version_with_the_password(
     assert window.session.vault.rollback is None
     reopened = VaultFile(vault_path).unlock(PASSWORD)
     assert reopened.generation == window.session.vault.generation
+
+
+def test_changes_wait_for_the_choice_and_the_view_menu_shows_what_is_saved(
+    qtbot: QtBot, window, stored_vault, vault_path: Path
+) -> None:
+    from desktop_2fa.vault.model import SortMode
+
+    win = _rolled_back(qtbot, window, stored_vault, vault_path)
+    saved = win.session.data.settings.sort
+    before = vault_path.read_bytes()
+    win.view_menu.action("sort", SortMode.NAME).trigger()
+    assert "Nothing was changed" in win.codes_page.notice.label.text()
+    assert win.view_menu.action("sort", saved).isChecked()
+    assert not win.view_menu.action("sort", SortMode.NAME).isChecked()
+    win.accounts.toggle_favourite()
+    assert vault_path.read_bytes() == before
