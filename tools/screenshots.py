@@ -113,16 +113,22 @@ def main(argv: list[str]) -> int:  # noqa: PLR0915 - a flat list of windows and 
         os.environ["DESKTOP_2FA_STATE_DIR"] = str(Path(tmp) / "state")
         path = write_demo(Path(tmp) / "demo")
 
-        window = MainWindow(build_services(path, kdf=lambda: kdf))
-        window.resize(560, 640)
-        window.show()
-        _settle(app)
-        window.grab().save(str(out / "unlock.png"))
-        window.unlock_page.password.setText(PASSWORD)
-        window.unlock_page.submit()
-        _wait(app, lambda: window.session.is_open)
-        _select(window, "GitHub")
-        _settle(app)
+        def unlocked_window(path: Path, locked_shot: str = "") -> MainWindow:
+            """The window on `path`, unlocked, GitHub selected (shot first when named)."""
+            window = MainWindow(build_services(path, kdf=lambda: kdf))
+            window.resize(560, 640)
+            window.show()
+            if locked_shot:
+                _settle(app)
+                window.grab().save(str(out / f"{locked_shot}.png"))
+            window.unlock_page.password.setText(PASSWORD)
+            window.unlock_page.submit()
+            _wait(app, lambda: window.session.is_open)
+            _select(window, "GitHub")
+            _settle(app)
+            return window
+
+        window = unlocked_window(path, "unlock")
         window.grab().save(str(out / "main-window.png"))
 
         window.view_menu.action("density", Density.COMPACT).trigger()
@@ -198,14 +204,7 @@ def main(argv: list[str]) -> int:  # noqa: PLR0915 - a flat list of windows and 
         window.session.lock()
         window.close()
 
-        window = MainWindow(build_services(rolled_back(Path(tmp) / "history"), kdf=lambda: kdf))
-        window.resize(560, 640)
-        window.show()
-        window.unlock_page.password.setText(PASSWORD)
-        window.unlock_page.submit()
-        _wait(app, lambda: window.session.is_open)
-        _select(window, "GitHub")
-        _settle(app)
+        window = unlocked_window(rolled_back(Path(tmp) / "history"))
         window.grab().save(str(out / "rollback-banner.png"))
         restore = window.dialogs.open_restore()
         _wait(app, lambda: restore.versions.rowCount() > 0)

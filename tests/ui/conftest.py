@@ -99,6 +99,31 @@ def unlocked(qtbot: QtBot, window: object, stored_vault: Callable[..., VaultData
     return window
 
 
+def save_twice(vault_path: Path) -> None:
+    """Generations 2 and 3 (the accounts in another order, then back)."""
+    vault = VaultFile(vault_path).unlock(PASSWORD)
+    for _ in range(2):
+        vault.apply(lambda d: VaultData(d.accounts[::-1], d.settings))
+
+
+@pytest.fixture
+def rolled_back(
+    qtbot: QtBot, window: object, stored_vault: Callable[..., VaultData], vault_path: Path
+) -> object:
+    """The window unlocked on an old copy: GitHub, Google and Bank (HOTP, counter 3)
+    saved up to generation 3, then the kept generation 1 copied over the vault."""
+    import shutil
+
+    from desktop_2fa.vault.durable import list_backups
+
+    stored_vault()
+    save_twice(vault_path)
+    shutil.copy2(list_backups(vault_path)[0], vault_path)  # an old copy comes back
+    window.unlock_page.reset()  # type: ignore[attr-defined]
+    unlock(qtbot, window)
+    return window
+
+
 # Thirty accounts, the size of a daily user's list: two groups, one favourite,
 # names chosen so that a search, a group filter or a favourite could reorder them.
 DAILY = [

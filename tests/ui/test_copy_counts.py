@@ -9,7 +9,6 @@ of the vault look like the newest.
 
 from __future__ import annotations
 
-import shutil
 import threading
 from pathlib import Path
 
@@ -18,9 +17,8 @@ from pytestqt.qtbot import QtBot
 
 from desktop_2fa.ui.codes_model import CodeRole
 from desktop_2fa.vault.durable import list_backups
-from desktop_2fa.vault.model import VaultData
 from desktop_2fa.vault.store import OpenVault, VaultFile
-from tests.ui.conftest import PASSWORD, unlock
+from tests.ui.conftest import PASSWORD
 
 
 def _uses(vault_path: Path) -> dict[str, int]:
@@ -58,15 +56,9 @@ def _id(win, issuer: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_copies_during_a_rollback_give_codes_and_leave_it_noticed(
-    qtbot: QtBot, window, stored_vault, vault_path: Path
+    qtbot: QtBot, rolled_back, vault_path: Path
 ) -> None:
-    stored_vault()
-    vault = VaultFile(vault_path).unlock(PASSWORD)
-    for _ in range(2):
-        vault.apply(lambda d: VaultData(d.accounts[::-1], d.settings))
-    shutil.copy2(list_backups(vault_path)[0], vault_path)  # an old copy comes back
-    window.unlock_page.reset()
-    unlock(qtbot, window)
+    window = rolled_back
     assert window.session.vault.rollback is not None
     github = window.model.row_of(_id(window, "GitHub"))
     for _ in range(5):  # each would be one generation more, up to and past the newest

@@ -9,7 +9,6 @@ from its kept versions with the password alone, from the damaged-vault page.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -20,27 +19,10 @@ from pytestqt.qtbot import QtBot
 from desktop_2fa.ui.codes_model import CodeRole
 from desktop_2fa.ui.restore_dialog import DamagedRestoreDialog, RestoreDialog
 from desktop_2fa.ui.rollback_banner import saved_when
-from desktop_2fa.vault.durable import list_backups
 from desktop_2fa.vault.model import VaultData
 from desktop_2fa.vault.store import VaultFile
-from tests.ui.conftest import PASSWORD, unlock
+from tests.ui.conftest import PASSWORD, save_twice
 from tests.ui.test_messages_fit import SMALL, _damage, _fail_unlock, assert_whole
-
-
-def _two_more_saves(vault_path: Path) -> None:
-    vault = VaultFile(vault_path).unlock(PASSWORD)
-    for _ in range(2):  # generations 2 and 3: the accounts in another order
-        vault.apply(lambda d: VaultData(d.accounts[::-1], d.settings))
-
-
-def _rolled_back(qtbot: QtBot, window, stored_vault, vault_path: Path):  # type: ignore[no-untyped-def]
-    """GitHub, Google and Bank (HOTP, counter 3) at generation 3; then generation 1 is back."""
-    stored_vault()
-    _two_more_saves(vault_path)
-    shutil.copy2(list_backups(vault_path)[0], vault_path)  # an old copy comes back
-    window.unlock_page.reset()
-    unlock(qtbot, window)
-    return window
 
 
 def _id(win, issuer: str) -> str:  # type: ignore[no-untyped-def]
@@ -58,9 +40,9 @@ def test_no_banner_for_a_vault_that_is_not_older(qtbot: QtBot, unlocked) -> None
 
 
 def test_a_rollback_shows_one_sentence_with_both_generations_and_the_newest_kept(
-    qtbot: QtBot, window, stored_vault, vault_path: Path
+    qtbot: QtBot, rolled_back, vault_path: Path
 ) -> None:
-    win = _rolled_back(qtbot, window, stored_vault, vault_path)
+    win = rolled_back
     banner = win.codes_page.banner
     assert banner.isVisible()
     newest = win.session.vault.rollback.newest_kept
@@ -76,10 +58,8 @@ def test_a_rollback_shows_one_sentence_with_both_generations_and_the_newest_kept
         assert button.isVisible()
 
 
-def test_restore_newest_from_the_keyboard(
-    qtbot: QtBot, window, stored_vault, vault_path: Path
-) -> None:
-    win = _rolled_back(qtbot, window, stored_vault, vault_path)
+def test_restore_newest_from_the_keyboard(qtbot: QtBot, rolled_back, vault_path: Path) -> None:
+    win = rolled_back
     newest = win.session.vault.rollback.newest_kept
     with qtbot.waitSignal(win.session.changed, timeout=5_000):
         QTest.keyClick(win, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
@@ -93,10 +73,8 @@ def test_restore_newest_from_the_keyboard(
     assert newest.accounts == len(again.data.accounts)
 
 
-def test_keep_this_one_gives_hotp_codes_again(
-    qtbot: QtBot, window, stored_vault, vault_path: Path
-) -> None:
-    win = _rolled_back(qtbot, window, stored_vault, vault_path)
+def test_keep_this_one_gives_hotp_codes_again(qtbot: QtBot, rolled_back, vault_path: Path) -> None:
+    win = rolled_back
     with qtbot.waitSignal(win.session.changed, timeout=5_000):
         win.codes_page.banner.keep_button.click()
     assert not win.codes_page.banner.isVisible()
@@ -107,9 +85,9 @@ def test_keep_this_one_gives_hotp_codes_again(
 
 # --- 2. HOTP held, TOTP given ----------------------------------------------------------------
 def test_hotp_codes_wait_for_the_choice_and_say_why(
-    qtbot: QtBot, window, stored_vault, vault_path: Path
+    qtbot: QtBot, rolled_back, vault_path: Path
 ) -> None:
-    win = _rolled_back(qtbot, window, stored_vault, vault_path)
+    win = rolled_back
     bank = _id(win, "Bank")
     win.select_account(bank)
     win.named_actions["next"].trigger()
@@ -142,7 +120,7 @@ def _open_restore(qtbot: QtBot, win):  # type: ignore[no-untyped-def]
 def test_the_restore_dialog_lists_versions_and_restores_behind_the_password(
     qtbot: QtBot, unlocked, vault_path: Path
 ) -> None:
-    _two_more_saves(vault_path)  # the window takes these over on its next save
+    save_twice(vault_path)  # the window takes these over on its next save
     unlocked.session.vault.apply(lambda d: d)
     dialog = _open_restore(qtbot, unlocked)
     kept = unlocked.session.vault.kept_versions()
@@ -186,7 +164,7 @@ def test_a_damaged_vault_is_restored_from_a_kept_version_with_the_password(
     qtbot: QtBot, window, stored_vault, vault_path: Path
 ) -> None:
     stored_vault()
-    _two_more_saves(vault_path)
+    save_twice(vault_path)
     _damage(vault_path)
     window.unlock_page.reset()
     _fail_unlock(qtbot, window, PASSWORD)
@@ -214,11 +192,11 @@ def test_a_damaged_vault_is_restored_from_a_kept_version_with_the_password(
 
 
 def test_changes_wait_for_the_choice_and_the_view_menu_shows_what_is_saved(
-    qtbot: QtBot, window, stored_vault, vault_path: Path
+    qtbot: QtBot, rolled_back, vault_path: Path
 ) -> None:
     from desktop_2fa.vault.model import SortMode
 
-    win = _rolled_back(qtbot, window, stored_vault, vault_path)
+    win = rolled_back
     saved = win.session.data.settings.sort
     before = vault_path.read_bytes()
     win.view_menu.action("sort", SortMode.NAME).trigger()

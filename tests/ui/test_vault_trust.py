@@ -163,24 +163,11 @@ def test_the_apps_password_change_leaves_nothing_the_old_password_opens(
                 payload.unwrap(PASSWORD, env)
 
 
-def test_the_session_offers_the_rollback_choice_to_the_windows(
-    qtbot: QtBot, window, stored_vault, vault_path: Path
-) -> None:
+def test_the_session_offers_the_rollback_choice_to_the_windows(qtbot: QtBot, rolled_back) -> None:
     """What the banner ("Restore newest" / "Keep this one") and the HOTP hold build on."""
-    import shutil
-
-    from desktop_2fa.vault.durable import list_backups
     from desktop_2fa.vault.errors import RollbackHold
-    from tests.ui.conftest import unlock
 
-    stored_vault()
-    vault = VaultFile(vault_path).unlock(PASSWORD)
-    for _ in range(2):
-        vault.apply(lambda d: VaultData(d.accounts[::-1], d.settings))
-    shutil.copy2(list_backups(vault_path)[0], vault_path)  # an old copy comes back
-    window.unlock_page.reset()
-    unlock(qtbot, window)
-    session = window.session
+    session = rolled_back.session
     status = session.vault.rollback
     assert (status.opened, status.highest_seen) == (1, 3)
     with pytest.raises(RollbackHold):
