@@ -9,6 +9,12 @@ against a temporary vault with cheap Argon2id parameters and a fixed clock::
 
 Nothing here imports Qt (DESIGN.md, layers): `desktop_2fa.ui.app.run` does,
 and only once it knows there is a display.
+
+This is also the one launcher between the two front ends (issue 11): the CLI
+reaches the desktop window, the Qt screen grab and the bundled reference
+server only through here, the UI imports this module for its types only,
+and `ui.app.run` receives the built services and nothing else
+(tests/test_layering.py holds all of it).
 """
 
 from __future__ import annotations
@@ -18,24 +24,44 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from desktop_2fa.vault.crypto import KdfParams, default_kdf_params
 from desktop_2fa.vault.store import VaultFile
 
 if TYPE_CHECKING:
-    from server_stub.runner import RunningServer
+    import numpy as np
+    import numpy.typing as npt
+
+
+class ReferenceServer(Protocol):
+    """The bundled server as the front ends see it (server_stub.runner.RunningServer)."""
+
+    @property
+    def base_url(self) -> str: ...
+
+    def stop(self) -> None: ...
 
 
 def _now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-def _start_reference_server() -> RunningServer:
+def start_reference_server() -> ReferenceServer:
     """The bundled reference server, in this process, on a free 127.0.0.1 port."""
     from server_stub.runner import start_in_thread  # only when the wizard asks for it
 
     return start_in_thread()
+
+
+_start_reference_server = start_reference_server  # the Services default
+
+
+def grab_screens() -> list[npt.NDArray[np.uint8]]:
+    """Every screen's pixels (Qt is the portable way to capture; `scan --screen`)."""
+    from desktop_2fa.ui.screen_grab import grab_screens as grab
+
+    return grab()
 
 
 @dataclass(frozen=True)
@@ -52,6 +78,7 @@ class Services:
         start_reference_server: starts the bundled server for the wizard.
         log_path: where unexpected errors are written (never shown as a traceback).
         camera_index: which camera the add dialog opens (0: the default one).
+        icon_packs: the folder of installed icon packs (next to the vault).
     """
 
     vault_file: VaultFile
@@ -59,9 +86,14 @@ class Services:
     clock: Callable[[], float] = time.time
     now: Callable[[], datetime] = _now_utc
     monotonic: Callable[[], float] = time.monotonic
-    start_reference_server: Callable[[], RunningServer] = _start_reference_server
+    start_reference_server: Callable[[], ReferenceServer] = _start_reference_server
     log_path: Path | None = None
     camera_index: int = 0
+    icon_packs: Path | None = None
+
+    @property
+    def icon_packs_folder(self) -> Path:
+        return self.icon_packs or self.vault_file.path.parent / "icon-packs"
 
 
 def default_log_path() -> Path:
@@ -76,7 +108,7 @@ def build_services(
     kdf: Callable[[], KdfParams] | None = None,
     clock: Callable[[], float] | None = None,
     log_path: Path | None = None,
-    start_reference_server: Callable[[], RunningServer] | None = None,
+    start_reference_server: Callable[[], ReferenceServer] | None = None,
 ) -> Services:
     """The services for the vault at `vault_path`.
 
@@ -103,4 +135,4 @@ def run_gui(vault_path: Path, uri: str | None = None) -> int:
     """Build the services and open the desktop app; returns the exit status."""
     from desktop_2fa.ui.app import run
 
-    return run(vault_path, uri=uri)
+    return run(build_services(vault_path, log_path=default_log_path()), uri=uri)

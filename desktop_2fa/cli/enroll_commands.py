@@ -143,9 +143,9 @@ def cmd_roundtrip(args: argparse.Namespace) -> int:
     server = None
     base_url = args.server
     if base_url is None:
-        from server_stub.runner import start_in_thread
+        from desktop_2fa.app import start_reference_server  # the one launcher
 
-        server = start_in_thread()
+        server = start_reference_server()
         base_url = server.base_url
         print(f"Started the bundled reference server at {base_url}", file=sys.stderr)
 

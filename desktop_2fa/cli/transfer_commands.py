@@ -177,8 +177,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _scan_screen() -> tuple[str, ...]:
+    from desktop_2fa.app import grab_screens  # Qt, through the one launcher
     from desktop_2fa.scan.decode import decode_screens
-    from desktop_2fa.ui.screen_grab import grab_screens
 
     return decode_screens(grab_screens(), "the screen grab")
 

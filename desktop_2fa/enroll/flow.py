@@ -19,7 +19,12 @@ from desktop_2fa.core import uri
 from desktop_2fa.core.errors import InvalidUri
 from desktop_2fa.core.otp import generate
 from desktop_2fa.enroll.client import AuthClient, same_server
-from desktop_2fa.enroll.errors import AlreadyEnrolled, FlowOrderError, UnexpectedResponse
+from desktop_2fa.enroll.errors import (
+    AlreadyEnrolled,
+    FlowOrderError,
+    ServerError,
+    UnexpectedResponse,
+)
 from desktop_2fa.enroll.model import EnableResult, Session
 from desktop_2fa.vault import edits
 from desktop_2fa.vault.model import Account, BackupCodeSet, BackupSource, Enrollment, VaultData
@@ -146,7 +151,9 @@ class EnrollmentFlow:
         except InvalidUri as e:
             raise UnexpectedResponse(200, f"the totpURI cannot be used: {e}") from e
         now = datetime.fromtimestamp(self.clock(), UTC)
-        marker = Enrollment(server=self.client.base_url, email=self.email, enrolled_at=now)
+        marker = Enrollment(
+            server=self.client.base_url, email=self.email, enrolled_at=now, pending=True
+        )
         stale = self._stale
         codes = self.enabled.backup_codes
         added: list[Account] = []
@@ -180,6 +187,8 @@ class EnrollmentFlow:
         session = self.client.activate(code)
         if not session.user.two_factor_enabled:
             raise UnexpectedResponse(200, "the code was accepted but 2FA is still off")
+        account_id = self.account.id
+        self.vault.apply(lambda data: edits.mark_enrollment_activated(data, account_id))
         self.session = session
         self.step = Step.DONE
         return session
@@ -200,3 +209,47 @@ def backup_codes_of(vault: VaultSession, account_id: str) -> BackupCodeSet:
 def mark_backup_code_used(vault: VaultSession, account_id: str, code: str, at: float) -> None:
     when = datetime.fromtimestamp(at, UTC)
     vault.apply(lambda data: edits.set_backup_code_used(data, account_id, code, when)[0])
+
+
+def finish_pending(
+    client: AuthClient,
+    vault: VaultSession,
+    account_id: str,
+    password: str,
+    clock: Callable[[], float],
+) -> Account:
+    """Turn on an enrollment that was stored but never activated (issue 11).
+
+    The app was closed, or the network failed, between storing and activating.
+    Sign in again; when the server still has two-factor sign-in off, activate
+    with the stored secret; when it is already on (activated, but the vault
+    never heard), the stored secret's code completing the sign-in proves it is
+    the secret in use. Either way the account stops being pending.
+
+    Raises:
+        FlowOrderError: the account has no pending enrollment.
+        EnrollError: the server refused the password or the code.
+    """
+    account = edits.get_account(vault.data, account_id)
+    enrollment = account.enrollment
+    if enrollment is None or not enrollment.pending:
+        raise FlowOrderError(f"{account.label} has no enrollment waiting to be finished")
+    result = client.sign_in(enrollment.email, password)
+    at = clock()
+    code = generate(account.params, at).value
+    if result.two_factor_redirect:
+        try:
+            client.verify_totp(code)
+        except ServerError as e:
+            if e.code != "INVALID_CODE":
+                raise
+            # This step's code may be spent already (the activation that the
+            # vault never heard of; RFC 6238 section 5.2 refuses replays): the
+            # next step's is accepted inside the +-1 window.
+            client.verify_totp(generate(account.params, at + account.params.period).value)
+    else:
+        session = client.activate(code)
+        if not session.user.two_factor_enabled:
+            raise UnexpectedResponse(200, "the code was accepted but 2FA is still off")
+    data = vault.apply(lambda data: edits.mark_enrollment_activated(data, account_id))
+    return edits.get_account(data, account_id)

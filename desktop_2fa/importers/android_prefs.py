@@ -22,7 +22,7 @@ def read_strings(data: bytes, title: str) -> dict[str, str]:
     """`{name: text}` of the file's <string> entries.
 
     Raises:
-        CorruptFile: not XML, a DOCTYPE, or not a SharedPreferences <map>.
+        CorruptFile: not XML, an unknown encoding, a DOCTYPE, or not a SharedPreferences <map>.
     """
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise CorruptFile(title, "it declares XML entities, which a preferences file never does")
@@ -30,6 +30,8 @@ def read_strings(data: bytes, title: str) -> dict[str, str]:
         root = ET.fromstring(data)  # noqa: S314 - no DTD, see above
     except ET.ParseError as e:
         raise CorruptFile(title, f"broken XML at line {e.position[0]}") from e
+    except LookupError as e:  # `<?xml ... encoding='Atf-8'?>`: expat asks Python for a codec
+        raise CorruptFile(title, "it declares a text encoding that does not exist") from e
     if root.tag != "map":
         raise CorruptFile(title, "it is not an Android preferences file")
     found: dict[str, str] = {}

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
-    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -32,107 +31,18 @@ from PySide6.QtWidgets import (
 
 from desktop_2fa.core import uri as otpauth
 from desktop_2fa.core.account import AccountSpec
-from desktop_2fa.core.base32 import decode_secret
 from desktop_2fa.core.errors import CoreError
 from desktop_2fa.core.migration import is_migration_uri
-from desktop_2fa.core.params import Algorithm, OtpKind, OtpParams
+from desktop_2fa.core.text import check_label, shown
 from desktop_2fa.importers.session import SourceFile
 from desktop_2fa.ui import messages
 from desktop_2fa.ui.add_sources import CameraTab, ImageTab, LinkTab, ScreenTab
-from desktop_2fa.ui.clipboard import pasted
+from desktop_2fa.ui.intake import Pasted, pasted
+from desktop_2fa.ui.manual_entry import ManualTab, describe_params
+from desktop_2fa.ui.prompts import scrolling
 from desktop_2fa.ui.session import VaultSession
 from desktop_2fa.vault import edits
 from desktop_2fa.vault.errors import VaultError
-
-KIND_TITLES = {
-    OtpKind.TOTP: "Time-based (TOTP)",
-    OtpKind.HOTP: "Counter-based (HOTP)",
-    OtpKind.STEAM: "Steam Guard",
-}
-
-
-def describe_params(params: OtpParams) -> str:
-    """ "Time-based, 6 digits, every 30 s, SHA1" for the summary line."""
-    kind = {OtpKind.TOTP: "Time-based", OtpKind.HOTP: "Counter-based", OtpKind.STEAM: "Steam"}
-    parts = [
-        kind[params.kind],
-        f"{params.digits} characters"
-        if params.kind is OtpKind.STEAM
-        else f"{params.digits} digits",
-    ]
-    if params.kind is OtpKind.HOTP:
-        parts.append(f"next counter {params.counter}")
-    else:
-        parts.append(f"every {params.period} s")
-    parts.append(params.algorithm.value)
-    return ", ".join(parts)
-
-
-class ManualTab(QWidget):
-    """Type the secret and its parameters; the core validates them (errors as text)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.secret = QLineEdit()
-        self.secret.setPlaceholderText("JBSW Y3DP EHPK 3PXP")
-        self.secret.setAccessibleName("Secret key")
-        self.kind = QComboBox()
-        self.kind.setAccessibleName("Type")
-        for kind, title in KIND_TITLES.items():
-            self.kind.addItem(title, kind.value)  # Qt turns StrEnums into plain str
-        self.algorithm = QComboBox()
-        self.algorithm.setAccessibleName("Algorithm")
-        for algorithm in Algorithm:
-            self.algorithm.addItem(algorithm.value, algorithm.value)
-        self.digits = QSpinBox()
-        self.digits.setRange(5, 10)
-        self.digits.setValue(6)
-        self.digits.setAccessibleName("Digits")
-        self.period = QSpinBox()
-        self.period.setRange(1, 300)
-        self.period.setValue(30)
-        self.period.setSuffix(" s")
-        self.period.setAccessibleName("Period in seconds")
-        self.counter = QSpinBox()
-        self.counter.setRange(0, 2**31 - 1)
-        self.counter.setAccessibleName("Counter")
-        form = QFormLayout(self)
-        form.addRow("Secret &key:", self.secret)
-        form.addRow("&Type:", self.kind)
-        form.addRow("&Algorithm:", self.algorithm)
-        form.addRow("&Digits:", self.digits)
-        form.addRow("&Period:", self.period)
-        form.addRow("C&ounter:", self.counter)
-        self.kind.currentIndexChanged.connect(self._kind_changed)
-        self._kind_changed()
-
-    def current_kind(self) -> OtpKind:
-        return OtpKind(self.kind.currentData())
-
-    def _kind_changed(self) -> None:
-        kind = self.current_kind()
-        self.period.setEnabled(kind is not OtpKind.HOTP)
-        self.counter.setEnabled(kind is OtpKind.HOTP)
-        self.digits.setEnabled(kind is not OtpKind.STEAM)
-        if kind is OtpKind.STEAM:
-            self.digits.setValue(5)
-        elif self.digits.value() < 6:
-            self.digits.setValue(6)
-
-    def params(self) -> OtpParams:
-        """The parameters as typed.
-
-        Raises:
-            InvalidSecret, InvalidParams: with a sentence naming the bad field.
-        """
-        return OtpParams(
-            kind=self.current_kind(),
-            secret=decode_secret(self.secret.text()),
-            algorithm=Algorithm(self.algorithm.currentData()),
-            digits=self.digits.value(),
-            period=self.period.value(),
-            counter=self.counter.value(),
-        )
 
 
 class AddDialog(QDialog):
@@ -172,11 +82,12 @@ class AddDialog(QDialog):
         self.tabs.addTab(self.manual_tab, "&Manual")
         self.tabs.addTab(self.image_tab, "&Image")
         self.tabs.addTab(self.screen_tab, "&Screen")
-        self.tabs.addTab(self.camera_tab, "Ca&mera")
+        self.tabs.addTab(self.camera_tab, "Cam&era")
         for tab in (self.link_tab, self.image_tab, self.screen_tab, self.camera_tab):
             tab.found.connect(self._take_texts)
             tab.status.connect(self._status)
             tab.file_found.connect(self._take_file)
+            tab.started.connect(self._forget_found)
         self.tabs.currentChanged.connect(self._tab_changed)
 
         self.issuer = QLineEdit()
@@ -188,7 +99,8 @@ class AddDialog(QDialog):
         self.group = QComboBox()
         self.group.setEditable(True)
         self.group.setAccessibleName("Group")
-        self.group.addItems(["", *sorted({a.group for a in session.data.accounts if a.group})])
+        groups = sorted({shown(a.group) for a in session.data.accounts if a.group})
+        self.group.addItems(["", *groups])
         self.favourite = QCheckBox("&Favourite (listed first)")
         self.favourite.setAccessibleName("Favourite")
         self.note = QLineEdit()
@@ -217,10 +129,14 @@ class AddDialog(QDialog):
         self.buttons.accepted.connect(self.add)
         self.buttons.rejected.connect(self.reject)
 
+        content = QWidget()
+        inner = QVBoxLayout(content)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addWidget(self.tabs)
+        inner.addWidget(details)
+        inner.addWidget(self.message)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.tabs)
-        layout.addWidget(details)
-        layout.addWidget(self.message)
+        layout.addWidget(scrolling(content), 1)  # a small screen scrolls; Add stays in sight
         layout.addWidget(self.buttons)
         for widget in (
             self.manual_tab.secret,
@@ -238,6 +154,15 @@ class AddDialog(QDialog):
         self.resize(560, 520)
 
     # --- inputs from outside (window paste, drop, URL handler) --------------------
+    def take(self, found: Pasted) -> None:
+        """A link, image or image file from the window's intake or a drop here."""
+        if found.text is not None:
+            self.set_uri(found.text)
+        elif found.image is not None:
+            self.load_image(found.image)
+        elif found.path is not None:
+            self.load_file(found.path)
+
     def set_uri(self, text: str) -> None:
         self.tabs.setCurrentWidget(self.link_tab)
         self.link_tab.set_text(text)
@@ -253,6 +178,11 @@ class AddDialog(QDialog):
     # --- what the sources found -------------------------------------------------------
     def _status(self, text: str) -> None:
         self.message.setText(text)
+
+    def _forget_found(self) -> None:
+        """A new scan started: what an earlier one found is no longer what Add adds."""
+        self._spec = None
+        self._update()
 
     def _take_file(self, path: Path) -> None:
         try:
@@ -285,10 +215,12 @@ class AddDialog(QDialog):
             self._update()
             return
         self._spec = spec
+        self.manual_tab.fill(spec.params)  # Manual shows (and keeps) what was found
         self.issuer.setText(spec.issuer)
         self.name.setText(spec.name)
         where = "" if source == "the link" else f" in {source}"
-        self.message.setText(f"Found {spec.issuer or spec.name}{where}; check the name, then Add.")
+        found = shown(spec.issuer or spec.name)
+        self.message.setText(f"Found {found}{where}; check the name, then Add.")
         self._update()
         if source != "the link":
             self.issuer.setFocus()
@@ -315,6 +247,8 @@ class AddDialog(QDialog):
         issuer, name = self.issuer.text().strip(), self.name.text().strip()
         if not issuer and not name:
             raise ValueError("Give the account an issuer or a name.")
+        check_label(issuer, "issuer")  # typed names as strictly as links (issue 9)
+        check_label(name, "name")
         if self._spec is not None and self.tabs.currentWidget() is not self.manual_tab:
             return dataclasses.replace(self._spec, issuer=issuer, name=name)
         return AccountSpec(issuer, name, params)
@@ -337,21 +271,20 @@ class AddDialog(QDialog):
             self.message.setText("")
 
     def add(self) -> None:
+        note, group = self.note.text().strip(), self.group.currentText().strip()
         try:
             spec = self.spec()
+            check_label(group, "group")
+            check_label(note, "note")
         except (CoreError, ValueError) as e:
             self.message.setText(messages.sentence(str(e)))
             return
         now = self.session.services.now()
+        favourite = self.favourite.isChecked()
         try:
             account = self.session.update_with(
                 lambda data: edits.add_account(
-                    data,
-                    spec,
-                    now,
-                    note=self.note.text().strip(),
-                    group=self.group.currentText().strip(),
-                    favourite=self.favourite.isChecked(),
+                    data, spec, now, note=note, group=group, favourite=favourite
                 )
             )
         except VaultError as e:
@@ -370,12 +303,7 @@ class AddDialog(QDialog):
         if found is None:
             return
         event.acceptProposedAction()
-        if found.text is not None:
-            self.set_uri(found.text)
-        elif found.image is not None:
-            self.load_image(found.image)
-        elif found.path is not None:
-            self.load_file(found.path)
+        self.take(found)
 
     def done(self, result: int) -> None:
         self.camera_tab.stop()

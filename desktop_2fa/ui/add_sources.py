@@ -30,11 +30,7 @@ from desktop_2fa.scan.decode import decode_array, decode_screens
 from desktop_2fa.ui import jobs, messages
 from desktop_2fa.ui.camera_worker import CameraScanner
 from desktop_2fa.ui.images import to_array
-
-IMAGE_FILTER = (
-    "Images and exports (*.png *.jpg *.jpeg *.gif *.bmp *.webp *.tif *.tiff *.json *.txt "
-    "*.2fas *.aegis);;All files (*)"
-)
+from desktop_2fa.ui.intake import IMAGE_FILTER
 
 
 class SourceTab(QWidget):
@@ -42,11 +38,13 @@ class SourceTab(QWidget):
     found(object, str): texts (tuple of str) and where they came from.
     file_found(object): a Path that is not an image (an export file for the import flow).
     status(str): a sentence for the dialog's message line ("" clears it).
+    started(): a new scan began (what an earlier one found no longer counts).
     """
 
     found = Signal(object, str)
     file_found = Signal(object)
     status = Signal(str)
+    started = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +52,7 @@ class SourceTab(QWidget):
 
     def _run(self, work: Callable[[], object], source: str) -> None:
         """Decode in the pool; `found` or a status sentence when it is done."""
+        self.started.emit()
         self.status.emit("Looking for a QR code…")
         self.job = jobs.start(work, self)
         self.job.succeeded.connect(lambda texts: self._done(texts, source))
@@ -187,7 +186,7 @@ class ScreenTab(SourceTab):
         )
         intro.setWordWrap(True)
         intro.setAccessibleName("Screen scan help")
-        self.button = QPushButton("&Scan the screen")
+        self.button = QPushButton("Scan the sc&reen")
         self.button.setAccessibleName("Scan the screen")
         self.button.clicked.connect(self.scan)
         layout = QVBoxLayout(self)
@@ -282,6 +281,7 @@ class CameraTab(SourceTab):
         self.scanner.failed.connect(self._camera_failed)
         self.scanner.finished.connect(self._finished)
         self.button.setText("Stop the &camera")
+        self.started.emit()
         self.status.emit("Looking for a QR code…")
         self.scanner.start()
 

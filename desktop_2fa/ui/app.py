@@ -1,6 +1,9 @@
 """`desktop-2fa` with no command: open the desktop app.
 
-    run(vault_path, uri=None) -> exit status
+    run(services, uri=None) -> exit status
+
+`services` are built by the launcher (`desktop_2fa.app.run_gui`); this module
+never builds them and never imports the CLI (tests/test_layering.py).
 
 With no display it prints one line and the command-line equivalent and
 returns 1, before Qt is even loaded (a Qt abort is never what a user sees).
@@ -20,7 +23,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QWidget
+    from PySide6.QtWidgets import QApplication, QWidget
 
     from desktop_2fa.app import Services
 
@@ -117,19 +120,21 @@ def install_excepthook(
     return previous
 
 
-def run(  # noqa: PLR0915 - a flat list of widgets and layouts
-    vault_path: Path | None = None,
-    *,
-    uri: str | None = None,
-    services: Services | None = None,
-    argv: list[str] | None = None,
-) -> int:
-    """Open the desktop app; returns the process exit status.
+def configure(app: QApplication) -> None:
+    """Name, icon and desktop entry of the application (window titles end in the name)."""
+    from desktop_2fa.ui.icons import app_icon
+
+    app.setApplicationName(PROG)
+    app.setApplicationDisplayName(PROG)
+    app.setDesktopFileName(PROG)
+    app.setWindowIcon(app_icon())
+
+
+def run(services: Services, *, uri: str | None = None, argv: list[str] | None = None) -> int:
+    """Open the desktop app on the built `services`; returns the process exit status.
 
     Args:
-        vault_path: the vault file (the CLI's `--vault`/`$DESKTOP_2FA_VAULT`/default).
         uri: an otpauth:// link to add (the URL handler: `desktop-2fa otpauth://...`).
-        services: prebuilt services (tests, screenshots); built here when None.
     """
     problem = display_problem()
     if problem is not None:
@@ -151,24 +156,11 @@ def run(  # noqa: PLR0915 - a flat list of widgets and layouts
         print(f"{PROG}: {broken}", file=sys.stderr)
         return 1
 
-    from desktop_2fa.app import build_services, default_log_path
     from desktop_2fa.ui import instance, jobs
-    from desktop_2fa.ui.icons import app_icon
     from desktop_2fa.ui.main_window import MainWindow
 
-    if services is None:
-        if vault_path is None:
-            import argparse
-
-            from desktop_2fa.cli.context import vault_path as default_vault
-
-            vault_path = default_vault(argparse.Namespace())
-        services = build_services(vault_path, log_path=default_log_path())
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
-    app.setApplicationName(PROG)
-    app.setApplicationDisplayName(PROG)
-    app.setDesktopFileName(PROG)
-    app.setWindowIcon(app_icon())
+    configure(app)
 
     name = instance.server_name(services.vault_file.path)
     if instance.hand_over(name, uri or ""):

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_2fa.core.text import shown
 from desktop_2fa.ui import messages
 from desktop_2fa.ui.clipboard import ClipboardGuard
 from desktop_2fa.ui.session import VaultSession
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
 def codes_text(account: Account, now: datetime) -> str:
     """The plain-text sheet for "Save as text"."""
     lines = [
-        f"Backup codes for {account.label}",
+        f"Backup codes for {shown(account.label)}",
         f"Saved by desktop-2fa on {now:%Y-%m-%d %H:%M} UTC. Each code works once.",
         "Keep this somewhere safe: anyone holding it can sign in as you.",
         "",
@@ -62,7 +63,7 @@ def codes_html(account: Account) -> str:
         for c in account.backup_codes.codes
     )
     return (
-        f"<h2>Backup codes for {escape(account.label)}</h2>"
+        f"<h2>Backup codes for {escape(shown(account.label))}</h2>"
         "<p>Each code works once. Keep this sheet somewhere safe.</p>"
         f"<ol style='font-family: monospace; font-size: 14pt'>{rows}</ol>"
     )
@@ -112,6 +113,14 @@ class BackupCodesDialog(QDialog):
         self.used_button = QPushButton("Mark &used")
         self.used_button.setAccessibleName("Mark used or unused")
         self.used_button.clicked.connect(self.toggle_used)
+        # One width for the column whatever the label says ("Mark used"/"Mark unused").
+        widths = []
+        for text in ("Mark &unused", "Mark &used", "&Copy"):
+            self.used_button.setText(text)
+            widths.append(self.used_button.sizeHint().width())
+        self.used_button.setText("Mark &used")
+        for button in (self.copy_button, self.used_button):
+            button.setFixedWidth(max(widths))
         side = QVBoxLayout()
         side.addWidget(self.copy_button)
         side.addWidget(self.used_button)
@@ -177,20 +186,20 @@ class BackupCodesDialog(QDialog):
         if account is None:
             self.reject()
             return
-        self.setWindowTitle(f"Backup codes: {account.label}")
+        self.setWindowTitle(f"Backup codes: {shown(account.label)}")
         current = self.list.currentRow()
         self.list.clear()
         codes = account.backup_codes.codes
         for code in codes:
-            item = QListWidgetItem(code.code)
+            when = f" on {code.used_at:%Y-%m-%d}" if code.used and code.used_at else ""
+            item = QListWidgetItem(f"{code.code}   used{when}" if code.used else code.code)
             font = QFont(self.list.font())
             font.setStrikeOut(code.used)
             item.setFont(font)
             if code.used:
                 item.setForeground(self.palette().placeholderText())
-                when = f" on {code.used_at:%Y-%m-%d}" if code.used_at else ""
                 item.setToolTip(f"Used{when}")
-                item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{code.code}, used")
+                item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{code.code}, used{when}")
             else:
                 item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{code.code}, unused")
             self.list.addItem(item)
@@ -202,7 +211,7 @@ class BackupCodesDialog(QDialog):
             )
         else:
             self.summary.setText(
-                f"No backup codes are stored for {account.label}. Paste the codes the "
+                f"No backup codes are stored for {shown(account.label)}. Paste the codes the "
                 "site gave you below to keep them here, encrypted."
             )
         self._update_buttons()

@@ -1,4 +1,4 @@
-"""Copying codes safely, and reading otpauth:// links or QR images from the clipboard.
+"""Copying codes safely (what the clipboard offers to add is `intake.py`'s).
 
 A copied code is marked as a secret for clipboard managers
 (`x-kde-passwordManagerHint: secret`, honoured by Klipper and others) and is
@@ -8,14 +8,9 @@ still holds our code: something the user copied since is never thrown away.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 from PySide6.QtCore import QMimeData, QObject, QTimer, Signal
-from PySide6.QtGui import QClipboard, QImage
+from PySide6.QtGui import QClipboard
 
-URI_SCHEMES = ("otpauth://", "otpauth-migration://")
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff"}
 MANAGER_HINT = "x-kde-passwordManagerHint"  # clipboard managers: do not keep this
 
 
@@ -60,39 +55,3 @@ class ClipboardGuard(QObject):
             self._clipboard.clear()
             self.cleared.emit()
         self._ours = None
-
-
-@dataclass(frozen=True, slots=True)
-class Pasted:
-    """What the clipboard offers to the add flow: a link, an image, or an image file."""
-
-    text: str | None = None
-    image: QImage | None = None
-    path: Path | None = None
-
-
-def is_uri(text: str) -> bool:
-    return text.strip().lower().startswith(URI_SCHEMES)
-
-
-def is_image_path(path: Path) -> bool:
-    return path.suffix.lower() in IMAGE_SUFFIXES
-
-
-def pasted(mime: QMimeData | None) -> Pasted | None:
-    """An otpauth link, a QR image or an image file from clipboard or drop data, if any."""
-    if mime is None:
-        return None
-    if mime.hasImage():
-        image = QImage(mime.imageData())
-        if not image.isNull():
-            return Pasted(image=image)
-    if mime.hasUrls():
-        for url in mime.urls():
-            if url.isLocalFile() and is_image_path(Path(url.toLocalFile())):
-                return Pasted(path=Path(url.toLocalFile()))
-    if mime.hasText():
-        text = mime.text().strip()
-        if is_uri(text):
-            return Pasted(text=text)
-    return None

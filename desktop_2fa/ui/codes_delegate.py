@@ -1,18 +1,22 @@
 """Paints one account row of the codes list (no widget per row, issue 6).
 
-    ★ Issuer                                   123 456  (◔)
-      account name  [group]                  next 789 012
+    [icon] ★ Issuer                               123 456  (◔)
+           account name  [group] [not finished]  next 789 012
 
 The right-hand side is the code, grouped for reading, with a pie that empties
 over the period; in the last seconds the pie turns orange and the next code
 appears under the current one. Counter-based (HOTP) rows show a "Next code"
-button instead of the pie; clicking it emits `hotp_requested`.
+button instead of the pie; clicking it emits `hotp_requested`. Three densities
+(normal, compact, small: one line) and tap-to-reveal (the code shows on the
+selected row only) follow the vault's view settings.
 
 Signals:
     hotp_requested(str): account id whose HOTP button was clicked.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -45,15 +49,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_2fa.ui.avatars import Avatars
 from desktop_2fa.ui.codes_model import NEXT_CODE_SECONDS, CodeRole, RowPaint
+from desktop_2fa.ui.codes_order import hidden_code
+from desktop_2fa.vault.model import Density, DigitGrouping
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
-MARGIN = 10
 PIE = 22
 WARNING = QColor("#d9822b")
 STAR = QColor("#e3a008")
 HOTP_BUTTON_TEXT = "Next code"
+PENDING_TEXT = "not finished"
+
+
+@dataclass(frozen=True, slots=True)
+class RowStyle:
+    margin: int
+    icon: int
+    two_lines: bool
+    code_scale: float
+
+
+STYLES = {
+    Density.NORMAL: RowStyle(margin=10, icon=32, two_lines=True, code_scale=1.6),
+    Density.COMPACT: RowStyle(margin=5, icon=24, two_lines=True, code_scale=1.35),
+    Density.SMALL: RowStyle(margin=3, icon=18, two_lines=False, code_scale=1.15),
+}
 
 
 class CodeDelegate(QStyledItemDelegate):
@@ -61,29 +83,41 @@ class CodeDelegate(QStyledItemDelegate):
 
     hotp_requested = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, avatars: Avatars, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.avatars = avatars
         self.region: QRegion | None = None  # the view's current paint region (see paint)
+        self.tap_to_reveal = False
+        self.grouping = DigitGrouping.HALVES
+        self.density = Density.NORMAL
+        self.row_style = STYLES[self.density]
         self._rings: dict[tuple[int, float], QPixmap] = {}
-        self.set_font(parent.font() if parent is not None else QApplication.font())
+        self._base = parent.font() if parent is not None else QApplication.font()
+        self.set_font(self._base)
+
+    def set_density(self, density: Density) -> None:
+        self.density = density
+        self.row_style = STYLES[density]
+        self.set_font(self._base)
 
     def set_font(self, base: QFont) -> None:
         """Derive (once) the fonts and sizes every paint uses."""
+        self._base = QFont(base)
         self.title_font = QFont(base)
         self.title_font.setBold(True)
         self.small_font = QFont(base)
         self.small_font.setPointSizeF(max(6.0, base.pointSizeF() * 0.9))
         self.code_font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        self.code_font.setPointSizeF(base.pointSizeF() * 1.6)
+        self.code_font.setPointSizeF(base.pointSizeF() * self.row_style.code_scale)
         self.code_font.setBold(True)
         self.title_metrics = QFontMetrics(self.title_font)
         self.small_metrics = QFontMetrics(self.small_font)
         self.code_metrics = QFontMetrics(self.code_font)
         self.line = max(self.title_metrics.height(), self.small_metrics.height())
-        self.height = max(
-            2 * MARGIN + self.title_metrics.height() + 4 + self.small_metrics.height(),
-            2 * MARGIN + self.code_metrics.height() + self.small_metrics.height(),
-        )
+        margin, two = self.row_style.margin, self.row_style.two_lines
+        texts = self.title_metrics.height() + 4 + self.small_metrics.height() if two else self.line
+        codes = self.code_metrics.height() + (self.small_metrics.height() if two else 0)
+        self.height = 2 * margin + max(texts, codes, self.row_style.icon)
         self.code_width = self.code_metrics.horizontalAdvance("0000 0000") + 8
         self.right_width = max(PIE, self.small_metrics.horizontalAdvance(HOTP_BUTTON_TEXT) + 24)
 
@@ -94,19 +128,25 @@ class CodeDelegate(QStyledItemDelegate):
     def _right_rect(self, rect: QRect) -> QRect:
         """Where the pie or the HOTP button goes."""
         width = self.right_width
-        return QRect(rect.right() - MARGIN - width, rect.top(), width, rect.height())
+        return QRect(rect.right() - self.row_style.margin - width, rect.top(), width, rect.height())
 
     def button_rect(self, rect: QRect) -> QRect:
         right = self._right_rect(rect)
-        h = self.small_metrics.height() + 10
+        h = min(self.small_metrics.height() + 10, rect.height() - 2)
         return QRect(right.left(), right.center().y() - h // 2, right.width(), h)
 
-    # --- painting ------------------------------------------------------------
     def pie_rect(self, rect: QRect) -> QRect:
         """Where the countdown pie of a row in `rect` is drawn (the per-second repaint)."""
         area = self._right_rect(rect)
         return QRect(area.right() - PIE + 1, area.center().y() - PIE // 2, PIE, PIE)
 
+    def icon_rect(self, rect: QRect) -> QRect:
+        size = self.row_style.icon
+        return QRect(
+            rect.left() + self.row_style.margin, rect.center().y() - size // 2 + 1, size, size
+        )
+
+    # --- painting ------------------------------------------------------------
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         widget = option.widget  # type: ignore[attr-defined]
         style = widget.style() if widget is not None else QApplication.style()
@@ -137,9 +177,13 @@ class CodeDelegate(QStyledItemDelegate):
         if row is None:
             painter.restore()
             return
+        ratio = painter.device().devicePixelRatioF()
+        icon = self.avatars.pixmap(row.account, self.row_style.icon, ratio)
+        painter.drawPixmap(self.icon_rect(rect).topLeft(), icon)
         text = palette.highlightedText().color() if selected else palette.text().color()
-        self._paint_texts(painter, rect, row, text, dim)
-        self._paint_code(painter, rect, row, text, dim, warn=warn and not selected)
+        self._paint_texts(painter, rect, row, text, dim, selected=selected)
+        shown = selected or not self.tap_to_reveal
+        self._paint_code(painter, rect, row, text, dim, warn=warn and not selected, shown=shown)
         if timing is None:
             self._paint_button(painter, option, rect, style, widget)
         if state & QStyle.StateFlag.State_HasFocus:
@@ -151,41 +195,69 @@ class CodeDelegate(QStyledItemDelegate):
     def _text_right(self, rect: QRect) -> int:
         return self._right_rect(rect).left() - 10 - self.code_width - 10
 
+    def _chip(self, painter: QPainter, x: int, y: int, text: str, colour: QColor) -> int:
+        """A rounded label (group, "not finished"); returns its width."""
+        width = self.small_metrics.horizontalAdvance(text) + 12
+        chip = QRect(x, y, width, self.small_metrics.height())
+        painter.setFont(self.small_font)
+        painter.setPen(QPen(colour, 1))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.drawRoundedRect(QRectF(chip).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
+        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
+        return width
+
     def _paint_texts(
-        self, painter: QPainter, rect: QRect, row: RowPaint, text: QColor, dim: QColor
+        self,
+        painter: QPainter,
+        rect: QRect,
+        row: RowPaint,
+        text: QColor,
+        dim: QColor,
+        *,
+        selected: bool,
     ) -> None:
-        """Star and issuer on the first line; account name and group chip below."""
-        left = rect.left() + MARGIN
+        """Star and issuer; account name and chips below (or after, on one line)."""
+        account = row.account
+        left = self.icon_rect(rect).right() + 11
         right = self._text_right(rect)
-        top = rect.top() + MARGIN
+        if self.row_style.two_lines:
+            top = rect.top() + self.row_style.margin
+        else:
+            top = rect.center().y() - self.line // 2
         x = left
-        if row.favourite:
+        if account.favourite:
             painter.setFont(self.title_font)
             painter.setPen(STAR)
             painter.drawText(QRect(x, top, 20, self.line), Qt.AlignmentFlag.AlignLeft, "★")
             x += self.title_metrics.horizontalAdvance("★ ")
         title, subtitle = (row.issuer, row.name) if row.issuer else (row.name, "")
+        chips = [(row.group, dim)] if row.group else []
+        if account.enrollment is not None and account.enrollment.pending:
+            chips.append((PENDING_TEXT, dim if selected else WARNING))  # legible on the highlight
+        chips_width = sum(self.small_metrics.horizontalAdvance(c) + 20 for c, _ in chips)
         painter.setFont(self.title_font)
         painter.setPen(text)
-        shown = self.title_metrics.elidedText(title, Qt.TextElideMode.ElideRight, right - x)
-        painter.drawText(QRect(x, top, right - x, self.line), Qt.AlignmentFlag.AlignLeft, shown)
-
-        y = top + self.title_metrics.height() + 4
+        room = right - x if self.row_style.two_lines else max(0, (right - x - chips_width) // 2)
+        shown = self.title_metrics.elidedText(title, Qt.TextElideMode.ElideRight, room)
+        painter.drawText(QRect(x, top, room, self.line), Qt.AlignmentFlag.AlignLeft, shown)
+        if self.row_style.two_lines:
+            y = top + self.title_metrics.height() + 4
+            x = left
+        else:
+            y = top + (self.line - self.small_metrics.height()) // 2
+            x += self.title_metrics.horizontalAdvance(shown) + 8
         height = self.small_metrics.height()
         painter.setFont(self.small_font)
-        chip = self.small_metrics.horizontalAdvance(row.group) + 12 if row.group else 0
-        room = max(0, right - left - chip - (8 if chip else 0))
+        room = max(0, right - x - chips_width)
         sub = self.small_metrics.elidedText(subtitle, Qt.TextElideMode.ElideRight, room)
         painter.setPen(dim)
-        painter.drawText(QRect(left, y, room, height), Qt.AlignmentFlag.AlignLeft, sub)
-        if row.group:
-            gx = left + (self.small_metrics.horizontalAdvance(sub) + 8 if sub else 0)
-            chip_rect = QRect(gx, y, chip, height)
-            painter.setPen(QPen(dim, 1))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            painter.drawRoundedRect(QRectF(chip_rect).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
-            painter.drawText(chip_rect, Qt.AlignmentFlag.AlignCenter, row.group)
+        painter.drawText(QRect(x, y, room, height), Qt.AlignmentFlag.AlignLeft, sub)
+        x += self.small_metrics.horizontalAdvance(sub) + 8 if sub else 0
+        for chip, colour in chips:
+            if x + self.small_metrics.horizontalAdvance(chip) + 12 > right:
+                break
+            x += self._chip(painter, x, y, chip, colour) + 8
 
     def _paint_code(
         self,
@@ -196,18 +268,24 @@ class CodeDelegate(QStyledItemDelegate):
         dim: QColor,
         *,
         warn: bool,
+        shown: bool,
     ) -> None:
         """The code (orange in its last seconds) and, then, the next one under it."""
         code_right = self._right_rect(rect).left() - 10
-        top = rect.top() + MARGIN
-        box = QRect(
-            code_right - self.code_width, top - 2, self.code_width, self.code_metrics.height()
-        )
+        height = self.code_metrics.height()
+        if self.row_style.two_lines:
+            top = rect.top() + self.row_style.margin - 2
+        else:
+            top = rect.center().y() - height // 2
+        box = QRect(code_right - self.code_width, top, self.code_width, height)
+        params = row.account.params
         painter.setFont(self.code_font)
         painter.setPen(WARNING if warn else text)
-        shown = row.code if row.code is not None else "••• •••"
-        painter.drawText(box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, shown)
-        if row.next_code:
+        code = row.code if shown else None
+        if code is None:
+            code = hidden_code(params.digits, params.kind, self.grouping)
+        painter.drawText(box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, code)
+        if row.next_code and shown and self.row_style.two_lines:
             painter.setFont(self.small_font)
             painter.setPen(dim)
             below = QRect(

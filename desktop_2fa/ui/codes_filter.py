@@ -1,9 +1,9 @@
-"""Search as you type and the display order of the codes list.
+"""Search and group filter over the codes model, in the order of the chosen sort.
 
-Matching is the vault's own rule (`edits.matches`: issuer, name,
-"issuer:name", group or id prefix, ignoring case), so the search box finds
-what `desktop-2fa code QUERY` finds. Order: favourites first, then groups,
-then the rest, each by issuer and name (`codes_model.sort_key`).
+The filter matches what `desktop-2fa code QUERY` finds. The order is each
+row's rank in the chosen sort (`CodesModel.ranks`, see `codes_order`), a total
+order; every filter change sorts again, so the rows shown are always in that
+order, whatever was searched or filtered before (issue 11).
 """
 
 from __future__ import annotations
@@ -22,22 +22,21 @@ from desktop_2fa.vault.edits import matches
 
 
 class CodesFilter(QSortFilterProxyModel):
-    """Filters on the search text and an optional group; sorts by `CodeRole.SORT_KEY`."""
+    """Filters on the search text and an optional group; sorts by the model's ranks."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._query = ""
         self._group: str | None = None
-        self._keys: list[str] | None = None  # the source model's sort keys, by source row
-        self.setSortRole(CodeRole.SORT_KEY)
+        self._ranks: list[int] | None = None  # the source model's ranks, by source row
         # Not dynamic: with it, every new code (1,000 rows at a rollover) makes
         # Qt re-check each row's place, about 13 ms. Codes never change the
-        # order or the filter; account changes call `refresh()`.
+        # order or the filter; account and filter changes sort explicitly.
         self.setDynamicSortFilter(False)
         self.sort(0, Qt.SortOrder.AscendingOrder)
 
     def refresh(self) -> None:
-        """Re-filter and re-sort after accounts were added, removed or renamed."""
+        """Re-filter and re-sort after accounts or the sort changed."""
         self.beginFilterChange()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         self.sort(0, Qt.SortOrder.AscendingOrder)
@@ -49,33 +48,30 @@ class CodesFilter(QSortFilterProxyModel):
     def set_query(self, text: str) -> None:
         if text == self._query:
             return
-        self.beginFilterChange()
         self._query = text
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self.refresh()
 
     def set_group(self, group: str | None) -> None:
         """Show only accounts of `group` ("" for those without one); None shows all."""
         if group == self._group:
             return
-        self.beginFilterChange()
         self._group = group
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self.refresh()
 
     def lessThan(
         self,
         left: QModelIndex | QPersistentModelIndex,
         right: QModelIndex | QPersistentModelIndex,
     ) -> bool:
-        # One Python call per comparison instead of two data() round trips:
-        # sorting 1,000 accounts after unlock drops from about 55 ms to 15 ms.
-        keys = self._keys
-        if keys is None:
+        # One Python call per comparison instead of two data() round trips.
+        ranks = self._ranks
+        if ranks is None:
             return super().lessThan(left, right)
-        return keys[left.row()] < keys[right.row()]
+        return ranks[left.row()] < ranks[right.row()]
 
     def setSourceModel(self, model: QAbstractItemModel | None) -> None:
         super().setSourceModel(model)
-        self._keys = getattr(model, "sort_keys", None)
+        self._ranks = getattr(model, "ranks", None)
 
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex

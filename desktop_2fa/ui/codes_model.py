@@ -8,6 +8,9 @@ asks for a row (`data`), i.e. for the rows on screen. The countdown changes
 every second for every row; it is not signalled per row: the view repaints its
 visible rows (see `CodesView.tick`).
 
+The order shown is the chosen sort's (`codes_order`): `ranks[row]` is each
+row's place, kept in step with the rows for the proxy's `lessThan`.
+
 The time is always passed in (`set_accounts(..., at)`, `tick(at)`); nothing
 here reads the clock.
 """
@@ -20,12 +23,20 @@ from collections.abc import Sequence
 from enum import IntEnum
 from typing import NamedTuple
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 
 from desktop_2fa.core.otp import generate, hotp
 from desktop_2fa.core.params import OtpKind
 from desktop_2fa.core.text import shown
-from desktop_2fa.vault.model import Account
+from desktop_2fa.ui import codes_order
+from desktop_2fa.vault.model import Account, DigitGrouping, SortMode
 
 # Show the next code during the last seconds of a period, so a code typed
 # slowly is not refused (issue 6: "the next code when it is about to change").
@@ -33,6 +44,7 @@ NEXT_CODE_SECONDS = 5
 
 _HOTP_BLOCK = 10**9  # HOTP rows sort after every TOTP period block
 BULK = 50  # more new accounts than this at once: reset instead of row-by-row inserts
+ACCOUNT_MIME = "application/x-desktop-2fa-account"  # a drag within the list: the id only
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -41,18 +53,13 @@ class CodeRole(IntEnum):
     ACCOUNT = Qt.ItemDataRole.UserRole + 1  # the vault.model.Account
     ACCOUNT_ID = Qt.ItemDataRole.UserRole + 2
     ISSUER = Qt.ItemDataRole.UserRole + 3
-    NAME = Qt.ItemDataRole.UserRole + 4
-    GROUP = Qt.ItemDataRole.UserRole + 5
-    FAVOURITE = Qt.ItemDataRole.UserRole + 6
-    KIND = Qt.ItemDataRole.UserRole + 7  # OtpKind
     CODE = Qt.ItemDataRole.UserRole + 8  # "123 456", or None (HOTP not yet revealed)
     RAW_CODE = Qt.ItemDataRole.UserRole + 9  # "123456", what is copied
     NEXT_CODE = Qt.ItemDataRole.UserRole + 10  # "789 012" in the last seconds, else None
     SECONDS_LEFT = Qt.ItemDataRole.UserRole + 11  # float, None for HOTP
-    PERIOD = Qt.ItemDataRole.UserRole + 12  # int, None for HOTP
-    SORT_KEY = Qt.ItemDataRole.UserRole + 13  # favourites first, then groups, then names
     PAINT = Qt.ItemDataRole.UserRole + 14  # RowPaint: all the delegate draws, in one call
     TIMING = Qt.ItemDataRole.UserRole + 15  # (seconds left, period), None for HOTP
+    PENDING = Qt.ItemDataRole.UserRole + 16  # an enrollment the server never turned on
 
 
 CODE_ROLES = [CodeRole.CODE, CodeRole.RAW_CODE, CodeRole.NEXT_CODE, CodeRole.PAINT]
@@ -62,43 +69,14 @@ class RowPaint(NamedTuple):
     """What the delegate draws for a row, fetched with one `data()` call (the
     per-second repaint would otherwise cross the proxy a dozen times a row)."""
 
-    issuer: str
+    account: Account  # for the icon, the star, the pending chip and the digits
+    issuer: str  # the names escaped (core/text.py, issue 9): they came from outside
     name: str
     group: str
-    favourite: bool
     code: str | None  # grouped; None: an HOTP code not revealed yet
     next_code: str | None  # grouped, only in the last seconds
     seconds_left: float | None  # None for HOTP
     period: int | None
-
-
-def group_code(code: str) -> str:
-    """Split a code for reading: 123 456, 1234 5678, 123 456 789. Steam codes stay whole."""
-    n = len(code)
-    if n == 6:
-        return f"{code[:3]} {code[3:]}"
-    if n == 7:
-        return f"{code[:3]} {code[3:]}"
-    if n == 8:
-        return f"{code[:4]} {code[4:]}"
-    if n == 9:
-        return f"{code[:3]} {code[3:6]} {code[6:]}"
-    if n == 10:
-        return f"{code[:5]} {code[5:]}"
-    return code
-
-
-def sort_key(account: Account) -> str:
-    """Favourites first, then accounts with a group (by group), then the rest; by name."""
-    group = account.group.casefold() if account.group else "\uffff"
-    return "\x1f".join(
-        (
-            "0" if account.favourite else "1",
-            group,
-            account.issuer.casefold(),
-            account.name.casefold(),
-        )
-    )
 
 
 def _block(account: Account) -> int:
@@ -106,15 +84,18 @@ def _block(account: Account) -> int:
     return params.period if params.is_time_based else _HOTP_BLOCK
 
 
+def _pending(account: Account) -> bool:
+    return account.enrollment is not None and account.enrollment.pending
+
+
 class _Row:
-    __slots__ = ("account", "block", "code", "next_code", "sort_key")
+    __slots__ = ("account", "block", "code", "next_code")
 
     def __init__(self, account: Account) -> None:
         self.account = account
         self.block = _block(account)
         self.code: str | None = None  # raw code for the current step (or revealed HOTP)
         self.next_code: str | None = None
-        self.sort_key = sort_key(account)
 
 
 class CodesModel(QAbstractListModel):
@@ -126,7 +107,10 @@ class CodesModel(QAbstractListModel):
         self._now = 0.0
         self._steps: dict[int, int] = {}  # period -> time step the cached codes belong to
         self._blocks: dict[int, tuple[int, int]] = {}  # period -> [first, last] row
-        self.sort_keys: list[str] = []  # by row, kept in step for the proxy's lessThan
+        self._vault_order: list[Account] = []
+        self.ranks: list[int] = []  # by row, kept in step for the proxy's lessThan
+        self.sort_mode = SortMode.ISSUER
+        self.grouping = DigitGrouping.HALVES
         self.show_next_code = True
 
     # --- Qt model interface --------------------------------------------------
@@ -136,11 +120,27 @@ class CodesModel(QAbstractListModel):
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return (
+        flags = (
             Qt.ItemFlag.ItemIsEnabled
             | Qt.ItemFlag.ItemIsSelectable
             | Qt.ItemFlag.ItemNeverHasChildren
         )
+        if self.sort_mode is SortMode.CUSTOM:  # drag and drop orders the custom sort only
+            flags |= Qt.ItemFlag.ItemIsDragEnabled
+        return flags
+
+    def mimeTypes(self) -> list[str]:
+        return [ACCOUNT_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        """The dragged account's id and nothing else (never a label or a code)."""
+        mime = QMimeData()
+        if indexes and indexes[0].isValid():
+            mime.setData(ACCOUNT_MIME, self._rows[indexes[0].row()].account.id.encode())
+        return mime
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
 
     def roleNames(self) -> dict[int, bytes]:
         names = dict(super().roleNames())
@@ -167,30 +167,18 @@ class CodesModel(QAbstractListModel):
             return account.id
         if role == CodeRole.ISSUER:
             return account.issuer
-        if role == CodeRole.NAME:
-            return account.name
-        if role == CodeRole.GROUP:
-            return account.group
-        if role == CodeRole.FAVOURITE:
-            return account.favourite
-        if role == CodeRole.KIND:
-            return account.params.kind
-        if role == CodeRole.SORT_KEY:
-            return row.sort_key
-        if role == CodeRole.PERIOD:
-            return account.params.period if account.params.is_time_based else None
+        if role == CodeRole.PENDING:
+            return _pending(account)
         if role == CodeRole.SECONDS_LEFT:
             return self._seconds_left(row)
         if role == CodeRole.RAW_CODE:
             return self._code(row)
         if role == CodeRole.CODE:
-            code = self._code(row)
-            return None if code is None else group_code(code)
+            return self._grouped(self._code(row))
         if role == CodeRole.NEXT_CODE:
-            code = self._next_code(row)
-            return None if code is None else group_code(code)
+            return self._grouped(self._next_code(row))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{shown(account.label)}\nDouble-click or press Enter to copy the code"
+            return self._tooltip(account)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return self._spoken(row)
         return None
@@ -198,19 +186,19 @@ class CodesModel(QAbstractListModel):
     # --- codes ---------------------------------------------------------------
     def _paint(self, row: _Row) -> RowPaint:
         account = row.account
-        code = self._code(row)
-        next_code = self._next_code(row)
-        time_based = account.params.is_time_based
         return RowPaint(
+            account,
             shown(account.issuer),
             shown(account.name),
             shown(account.group),
-            account.favourite,
-            None if code is None else group_code(code),
-            None if next_code is None else group_code(next_code),
+            self._grouped(self._code(row)),
+            self._grouped(self._next_code(row)),
             self._seconds_left(row),
-            account.params.period if time_based else None,
+            account.params.period if account.params.is_time_based else None,
         )
+
+    def _grouped(self, code: str | None) -> str | None:
+        return None if code is None else codes_order.group_code(code, self.grouping)
 
     def _code(self, row: _Row) -> str | None:
         params = row.account.params
@@ -236,12 +224,26 @@ class CodesModel(QAbstractListModel):
             row.next_code = generate(params, self._now + left).value
         return row.next_code
 
+    @staticmethod
+    def _tooltip(account: Account) -> str:
+        lines = [shown(account.label)]
+        if _pending(account):
+            assert account.enrollment is not None
+            lines.append(
+                f"Enrollment not finished: {shown(account.enrollment.server)} never turned "
+                "two-factor sign-in on. Finish it (Account menu) or delete the account."
+            )
+        lines.append("Double-click or press Enter to copy the code")
+        return "\n".join(lines)
+
     def _spoken(self, row: _Row) -> str:
         account = row.account
         code = self._code(row)
         parts = [shown(account.issuer or account.name)]
         if account.issuer and account.name:
             parts.append(shown(account.name))
+        if _pending(account):
+            parts.append("enrollment not finished")
         if code is None:
             parts.append("counter-based; press the next code button for a code")
         else:
@@ -291,6 +293,11 @@ class CodesModel(QAbstractListModel):
         self.dataChanged.emit(index, index, CODE_ROLES)
         return row.code
 
+    def repaint_all(self) -> None:
+        """Announce that every row looks different (grouping, density, icons changed)."""
+        if self._rows:
+            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1), [])
+
     # --- contents ------------------------------------------------------------
     def account_at(self, row: int) -> Account:
         return self._rows[row].account
@@ -302,7 +309,12 @@ class CodesModel(QAbstractListModel):
         return -1
 
     def accounts(self) -> list[Account]:
-        return [row.account for row in self._rows]
+        """The accounts in the vault's own order."""
+        return list(self._vault_order)
+
+    def ordered_accounts(self) -> list[Account]:
+        """The accounts in the list's order, whatever is filtered (the tray's quick copy)."""
+        return codes_order.ordered(self._vault_order, self.sort_mode)
 
     def groups(self) -> list[str]:
         return sorted({r.account.group for r in self._rows if r.account.group}, key=str.casefold)
@@ -313,17 +325,24 @@ class CodesModel(QAbstractListModel):
         self._rows = []
         self._blocks = {}
         self._steps = {}
-        self.sort_keys.clear()
+        self._vault_order = []
+        self.ranks.clear()
         self.endResetModel()
 
+    def set_sort(self, mode: SortMode) -> None:
+        """Order by `mode` from now on; the proxy re-sorts on its `refresh()`."""
+        self.sort_mode = mode
+        self._rerank()
+
     def set_accounts(self, accounts: Sequence[Account], at: float) -> bool:
-        """Show `accounts`, keeping rows (and selection) of accounts that stay.
+        """Show `accounts` (in the vault's order), keeping rows of accounts that stay.
 
         Removed accounts' rows are removed, changed ones announced, new ones
         inserted into their period block. The first load and bulk additions
         (an import) reset the model instead. Returns True after a reset.
         """
         self._now = at
+        self._vault_order = list(accounts)
         known = {row.account.id for row in self._rows}
         if not self._rows or sum(1 for a in accounts if a.id not in known) > BULK:
             self.beginResetModel()
@@ -340,7 +359,7 @@ class CodesModel(QAbstractListModel):
             if new is None or _block(new) != row.block:
                 self.beginRemoveRows(QModelIndex(), i, i)
                 del self._rows[i]
-                del self.sort_keys[i]
+                del self.ranks[i]
                 self.endRemoveRows()
         # 2. rows that stay: replace the account, keep cached codes if params match
         present = set()
@@ -352,9 +371,8 @@ class CodesModel(QAbstractListModel):
             if new.params != row.account.params and new.params.is_time_based:
                 row.code = row.next_code = None
             row.account = new
-            row.sort_key = self.sort_keys[i] = sort_key(new)
             self.dataChanged.emit(self.index(i), self.index(i), [])
-        # 3. new accounts, each at the end of its block
+        # 3. new accounts, each at the end of its block (ranked for real below)
         for account in accounts:
             if account.id in present:
                 continue
@@ -362,14 +380,19 @@ class CodesModel(QAbstractListModel):
             position = bisect.bisect_right([r.block for r in self._rows], row.block)
             self.beginInsertRows(QModelIndex(), position, position)
             self._rows.insert(position, row)
-            self.sort_keys.insert(position, row.sort_key)
+            self.ranks.insert(position, len(self._rows))
             self.endInsertRows()
         self._reindex()
         self.tick(at)
         return False
 
+    def _rerank(self) -> None:
+        by_id = codes_order.ranks(self._vault_order, self.sort_mode)
+        # In place: the proxy holds this list.
+        self.ranks[:] = [by_id[row.account.id] for row in self._rows]
+
     def _reindex(self) -> None:
-        self.sort_keys[:] = [row.sort_key for row in self._rows]  # in place: the proxy holds it
+        self._rerank()
         blocks: dict[int, tuple[int, int]] = {}
         for i, row in enumerate(self._rows):
             first = blocks.get(row.block, (i, i))[0]

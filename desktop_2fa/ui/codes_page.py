@@ -1,13 +1,17 @@
-"""The unlocked page: search box, group filter, the codes list and the undo bar.
+"""The unlocked page: the rollback bar, search box, group filter, the codes list, the empty
+state, a notice bar.
 
 Keyboard: type anywhere in the list to search; Down moves from the search box
-into the list; Enter copies (from the box: the first match); Escape clears.
+into the list; Enter in the search box copies the top match; Escape clears.
+The window's shortcuts (Ctrl+C, Ctrl+B, Ctrl+E...) work from the search box
+too: a line edit would otherwise claim them (Ctrl+E is "end of line" on X11),
+so the box keeps only the editing keys it really uses.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -20,31 +24,37 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_2fa.core.text import shown
+from desktop_2fa.ui.avatars import Avatars
 from desktop_2fa.ui.codes_filter import CodesFilter
 from desktop_2fa.ui.codes_model import CodesModel
 from desktop_2fa.ui.codes_view import CodesView
+from desktop_2fa.ui.rollback_banner import RollbackBanner
 
-UNDO_SECONDS = 15
 ALL_GROUPS = "All groups"
+Key = QKeySequence.StandardKey
 
 
-class UndoBar(QFrame):
-    """ "Deleted X. [Undo]" for a few seconds after a delete.
+class NoticeBar(QFrame):
+    """A sentence under the list, wrapped to any width, with an optional button
+    ("Deleted X. [Undo]"); it goes away after a while or when dismissed.
 
     Signals:
-        undo(): the Undo button was pressed.
+        action(): the button was pressed.
     """
 
-    undo = Signal()
+    action = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.label = QLabel()
-        self.label.setAccessibleName("Deleted account")
-        self.button = QPushButton("&Undo")
-        self.button.setAccessibleName("Undo delete")
-        self.button.clicked.connect(self.undo)
+        self.label.setWordWrap(True)
+        self.label.setAccessibleName("Notice")
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.button = QPushButton()
+        self.button.setAccessibleName("Notice action")
+        self.button.clicked.connect(self.action)
         close = QPushButton("✕")
         close.setFlat(True)
         close.setAccessibleName("Dismiss")
@@ -60,26 +70,33 @@ class UndoBar(QFrame):
         self._timer.timeout.connect(self.hide)
         self.hide()
 
-    def show_for(self, text: str) -> None:
+    def show_text(self, text: str, seconds: int = 8, button: str = "") -> None:
         self.label.setText(text)
+        self.button.setText(button)
+        self.button.setAccessibleName(button.replace("&", "") or "Notice action")
+        self.button.setVisible(bool(button))
         self.show()
-        self._timer.start(UNDO_SECONDS * 1000)
+        self._timer.start(seconds * 1000)
 
 
 class CodesPage(QWidget):
     """Signals:
-    copy_requested(): Enter in the search box (copy the current or first match).
+    copy_top_requested(): Enter in the search box (copy the top match).
+    add_requested(), import_requested(): the empty list's buttons.
     """
 
-    copy_requested = Signal()
+    copy_top_requested = Signal()
+    add_requested = Signal()
+    import_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, avatars: Avatars, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = CodesModel(self)
         self.proxy = CodesFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.view = CodesView()
+        self.view = CodesView(avatars)
         self.view.setModel(self.proxy)
+        self.window_shortcuts: set[QKeySequence] = set()  # set by the window
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search accounts (Ctrl+F)")
@@ -93,24 +110,21 @@ class CodesPage(QWidget):
         top.addWidget(self.search, 1)
         top.addWidget(self.groups)
 
-        self.empty = QLabel()
-        self.empty.setAccessibleName("No accounts")
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setWordWrap(True)
-        self.empty.setMargin(24)
         self.stack = QStackedLayout()
         self.stack.addWidget(self.view)
-        self.stack.addWidget(self.empty)
-        self.undo_bar = UndoBar()
+        self.stack.addWidget(self._empty_page())
+        self.notice = NoticeBar()
+        self.banner = RollbackBanner()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.banner)
         layout.addLayout(top)
         layout.addLayout(self.stack, 1)
-        layout.addWidget(self.undo_bar)
+        layout.addWidget(self.notice)
 
         self.search.textChanged.connect(self._search_changed)
-        self.search.returnPressed.connect(self.copy_requested)
+        self.search.returnPressed.connect(self.copy_top_requested)
         self.groups.currentIndexChanged.connect(self._group_changed)
         self.search.installEventFilter(self)
         self.view.installEventFilter(self)
@@ -123,15 +137,50 @@ class CodesPage(QWidget):
             signal.connect(self._update_empty)
         self._update_empty()
 
+    def _empty_page(self) -> QWidget:
+        page = QWidget()
+        self.empty = QLabel()
+        self.empty.setAccessibleName("No accounts")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.empty_add = QPushButton("Add an account (Ctrl+N)")
+        self.empty_add.setAccessibleName("Add an account")
+        self.empty_add.clicked.connect(self.add_requested)
+        self.empty_import = QPushButton("Import from another app (Ctrl+I)")
+        self.empty_import.setAccessibleName("Import from another app")
+        self.empty_import.clicked.connect(self.import_requested)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.empty_add)
+        buttons.addWidget(self.empty_import)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(24, 24, 24, 24)
+        layout.addStretch(1)
+        layout.addWidget(self.empty)
+        layout.addSpacing(12)
+        layout.addLayout(buttons)
+        layout.addStretch(2)
+        return page
+
     # --- search and groups -----------------------------------------------------------------
     def _search_changed(self, text: str) -> None:
         self.proxy.set_query(text)
         if text and self.proxy.rowCount():
             self.view.select_first()
+        self._keep_current_in_sight()
+        self._update_empty()  # the text names the query, which changed even if no count did
 
     def _group_changed(self) -> None:
         data = self.groups.currentData()
         self.proxy.set_group(data if isinstance(data, str) else None)
+        self._keep_current_in_sight()
+
+    def _keep_current_in_sight(self) -> None:
+        """The row the keyboard acts on stays on screen when more rows come back."""
+        current = self.view.currentIndex()
+        if current.isValid():
+            self.view.scrollTo(current)
 
     def refresh_groups(self) -> None:
         groups = self.model.groups()
@@ -140,7 +189,7 @@ class CodesPage(QWidget):
         self.groups.clear()
         self.groups.addItem(ALL_GROUPS, None)
         for group in groups:
-            self.groups.addItem(group, group)
+            self.groups.addItem(shown(group), group)  # the raw name filters
         if groups:
             self.groups.addItem("No group", "")
         index = self.groups.findData(current) if isinstance(current, str) else 0
@@ -152,7 +201,8 @@ class CodesPage(QWidget):
     def reset(self) -> None:
         """Forget everything shown (on lock)."""
         self.search.clear()
-        self.undo_bar.hide()
+        self.notice.hide()
+        self.banner.hide()
         self.model.clear()
         self.refresh_groups()
 
@@ -160,18 +210,39 @@ class CodesPage(QWidget):
         if self.proxy.rowCount():
             self.stack.setCurrentWidget(self.view)
             return
-        if self.model.rowCount():
+        searching = bool(self.model.rowCount())
+        if searching:
             self.empty.setText(f"No account matches “{self.search.text()}”.")
         else:
             self.empty.setText(
-                "No accounts yet.\n\nAdd one with Ctrl+N, paste an otpauth:// link or a QR "
-                "image with Ctrl+V, or drop a QR code image on this window."
+                "No accounts yet. Add one, paste an otpauth:// link or a QR code image "
+                "(Ctrl+V), drop a QR code image or an export file on this window, or import "
+                "the accounts of another authenticator."
             )
-        self.stack.setCurrentWidget(self.empty)
+        self.empty_add.setVisible(not searching)
+        self.empty_import.setVisible(not searching)
+        self.stack.setCurrentIndex(1)
 
     # --- keyboard ------------------------------------------------------------------------
+    def _keeps(self, event: QKeyEvent) -> bool:
+        """Whether the search box itself needs this key (else the window's shortcut wins)."""
+        if event.matches(Key.Copy):
+            return self.search.hasSelectedText()
+        if event.matches(Key.Undo):
+            return self.search.isUndoAvailable()
+        return any(event.matches(k) for k in (Key.Paste, Key.Cut, Key.SelectAll, Key.Delete))
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+        kind = event.type()
+        if not isinstance(event, QKeyEvent):
+            return False
+        if watched is self.search and kind == QEvent.Type.ShortcutOverride:
+            pressed = QKeySequence(event.keyCombination())
+            if pressed in self.window_shortcuts and not self._keeps(event):
+                event.ignore()  # not claimed: the window's action runs
+                return True
+            return False
+        if kind != QEvent.Type.KeyPress:
             return False
         key = event.key()
         if watched is self.search:

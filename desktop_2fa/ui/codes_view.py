@@ -1,13 +1,31 @@
-"""The codes list widget: a QListView with uniform rows painted by `CodeDelegate`."""
+"""The codes list widget: a QListView with uniform rows painted by `CodeDelegate`.
+
+A row is always visibly current while the list has focus (Tab into the list
+selects the first row), so Enter copies the row one sees. In the custom sort,
+rows are dragged into place; the drop is turned into `move_requested`, the
+vault changes, and the list follows (the view never moves rows itself).
+
+Signals:
+    move_requested(str, object): account id, and the id it goes before (None: last).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt
-from PySide6.QtGui import QPaintEvent, QRegion
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QFocusEvent,
+    QPaintEvent,
+    QRegion,
+)
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
+from desktop_2fa.ui.avatars import Avatars
 from desktop_2fa.ui.codes_delegate import CodeDelegate
-from desktop_2fa.ui.codes_model import NEXT_CODE_SECONDS, CodeRole
+from desktop_2fa.ui.codes_model import ACCOUNT_MIME, NEXT_CODE_SECONDS, CodeRole
+from desktop_2fa.vault.model import Density
 
 
 class CodesView(QListView):
@@ -18,9 +36,11 @@ class CodesView(QListView):
     screen, which is what the per-second countdown needs.
     """
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    move_requested = Signal(str, object)
+
+    def __init__(self, avatars: Avatars, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.code_delegate = CodeDelegate(self)
+        self.code_delegate = CodeDelegate(avatars, self)
         self.setItemDelegate(self.code_delegate)
         self.setUniformItemSizes(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -29,11 +49,20 @@ class CodesView(QListView):
         self.setMouseTracking(True)  # hover highlight
         self.setSpacing(0)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setDragEnabled(True)  # rows are draggable only in the custom sort (model flags)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setDropIndicatorShown(True)
         self._warn: dict[int, bool] = {}  # period -> was in its last seconds at the last tick
         self.setAccessibleName("Codes")
         self.setAccessibleDescription(
             "Your accounts and their current codes; press Enter to copy the selected code"
         )
+
+    def set_density(self, density: Density) -> None:
+        self.code_delegate.set_density(density)
+        self.scheduleDelayedItemsLayout()
+        self.viewport().update()
 
     def visible_rows(self) -> range:
         """Rows (of the view's model) that are at least partly on screen."""
@@ -83,6 +112,7 @@ class CodesView(QListView):
         finally:
             self.code_delegate.region = None
 
+    # --- the current row -----------------------------------------------------------------
     def current_account_id(self) -> str | None:
         index = self.currentIndex()
         if not index.isValid():
@@ -100,11 +130,17 @@ class CodesView(QListView):
         return index
 
     def ensure_current(self) -> QModelIndex:
-        """The current row, or the first one when none is current but rows are shown."""
+        """The current row, selected (the first one when none is current but rows are shown)."""
         index = self.currentIndex()
-        if index.isValid():
-            return index
-        return self.select_first()
+        if not index.isValid():
+            return self.select_first()
+        if not self.selectionModel().isSelected(index):
+            self.setCurrentIndex(index)  # single selection: current and selected together
+        return index
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.ensure_current()  # Tab into the list shows the row Enter would copy
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.FontChange:
@@ -116,3 +152,40 @@ class CodesView(QListView):
         # Typing goes to the search box instead (the window forwards it); the
         # view's own type-ahead would only match the display text's start.
         return None
+
+    # --- drag and drop (custom sort) -----------------------------------------------------
+    def _ours(self, event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> bool:
+        return event.source() is self and event.mimeData().hasFormat(ACCOUNT_MIME)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._ours(event):
+            super().dragEnterEvent(event)
+        else:
+            event.ignore()  # links and images dropped here go to the window's intake
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self._ours(event):
+            super().dragMoveEvent(event)
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        if not self._ours(event):
+            event.ignore()
+            return
+        moved = bytes(event.mimeData().data(ACCOUNT_MIME).data()).decode("ascii", "replace")
+        target = self.indexAt(event.position().toPoint())
+        before: object = None
+        model = self.model()
+        if target.isValid() and model is not None:
+            row = target.row()
+            lower_half = event.position().y() > self.visualRect(target).center().y()
+            if lower_half:
+                row += 1
+            if row < model.rowCount():
+                before = model.index(row, 0).data(CodeRole.ACCOUNT_ID)
+        # The vault changes and the list follows: Qt must not move or remove rows itself.
+        event.setDropAction(Qt.DropAction.IgnoreAction)
+        event.accept()
+        if before != moved:
+            self.move_requested.emit(moved, before)

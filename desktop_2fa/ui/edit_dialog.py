@@ -2,6 +2,10 @@
 
 The secret and OTP parameters are not editable here on purpose: changing them
 would silently break the account; a changed secret is a new account.
+
+A name saved before issue 9 may hold control characters: the fields show it
+escaped (what is shown is what is saved), and typed names are checked as
+strictly as names from links (`core.text.check_label`).
 """
 
 from __future__ import annotations
@@ -18,8 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_2fa.core.errors import CoreError
+from desktop_2fa.core.text import check_label, escaped, shown
 from desktop_2fa.ui import messages
-from desktop_2fa.ui.add_dialog import describe_params
+from desktop_2fa.ui.manual_entry import describe_params
 from desktop_2fa.ui.prompts import lay_out_form_dialog
 from desktop_2fa.ui.session import VaultSession
 from desktop_2fa.vault import edits
@@ -34,22 +40,22 @@ class EditDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.account_id = account.id
-        self.setWindowTitle(f"Edit {account.label}")
+        self.setWindowTitle(f"Edit {shown(account.label)}")
         self.setAccessibleName("Edit account")
-        self.issuer = QLineEdit(account.issuer)
+        self.issuer = QLineEdit(escaped(account.issuer))
         self.issuer.setAccessibleName("Issuer")
-        self.name = QLineEdit(account.name)
+        self.name = QLineEdit(escaped(account.name))
         self.name.setAccessibleName("Account name")
         self.group = QComboBox()
         self.group.setEditable(True)
         self.group.setAccessibleName("Group")
-        groups = sorted({a.group for a in session.data.accounts if a.group} | {account.group})
-        self.group.addItems(groups)
-        self.group.setCurrentText(account.group)
+        groups = {a.group for a in session.data.accounts if a.group} | {account.group}
+        self.group.addItems(sorted({escaped(g) for g in groups}))
+        self.group.setCurrentText(escaped(account.group))
         self.favourite = QCheckBox("&Favourite (listed first)")
         self.favourite.setAccessibleName("Favourite")
         self.favourite.setChecked(account.favourite)
-        self.note = QLineEdit(account.note)
+        self.note = QLineEdit(escaped(account.note))
         self.note.setAccessibleName("Note")
         kind = QLabel(describe_params(account.params))
         kind.setAccessibleName("Code type")
@@ -67,8 +73,20 @@ class EditDialog(QDialog):
 
     def save(self) -> None:
         issuer, name = self.issuer.text().strip(), self.name.text().strip()
+        group, note = self.group.currentText().strip(), self.note.text().strip()
         if not issuer and not name:
             self.message.setText("Give the account an issuer or a name.")
+            return
+        try:
+            for text, what in (
+                (issuer, "issuer"),
+                (name, "name"),
+                (group, "group"),
+                (note, "note"),
+            ):
+                check_label(text, what)
+        except CoreError as e:
+            self.message.setText(messages.describe(e))
             return
         now = self.session.services.now()
 
@@ -78,9 +96,9 @@ class EditDialog(QDialog):
                 current,
                 issuer=issuer,
                 name=name,
-                group=self.group.currentText().strip(),
+                group=group,
                 favourite=self.favourite.isChecked(),
-                note=self.note.text().strip(),
+                note=note,
                 updated_at=now,
             )
             return edits.replace_account(data, changed)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -29,11 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_2fa.core.text import LINE_LIMIT, shown
 from desktop_2fa.importers import registry
 from desktop_2fa.importers.base import ImportedAccount, ImportResult
 from desktop_2fa.importers.errors import WrongPassword
 from desktop_2fa.importers.session import AddOutcome, SourceFile, add_imported, import_files
 from desktop_2fa.ui import jobs, messages
+from desktop_2fa.ui.password_field import PasswordField
 from desktop_2fa.ui.session import VaultSession
 from desktop_2fa.vault import edits
 
@@ -97,9 +98,7 @@ class ImportDialog(QDialog):
         self.password_row = QWidget()
         self.password_label = QLabel()
         self.password_label.setAccessibleName("Password needed")
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setAccessibleName("Export file password")
+        self.password = PasswordField("Export file password")
         self.password.returnPressed.connect(self._password_entered)
         unlock = QPushButton("&Open")
         unlock.setAccessibleName("Open encrypted export")
@@ -220,8 +219,17 @@ class ImportDialog(QDialog):
         self.entries.clear()
         data = self.session.data
         for entry in result.entries:
-            duplicate = edits.find_duplicate(data, entry.spec) is not None
-            text = entry.label + ("  (already in the vault)" if duplicate else "")
+            stored = edits.find_duplicate(data, entry.spec)
+            duplicate = stored is not None
+            text = shown(entry.label)
+            if stored is not None:
+                # Say which: the stored account may have another name (issue 11).
+                same = (
+                    "already in the vault"
+                    if stored.label == entry.label
+                    else (f"same secret as {shown(stored.label)}, already in the vault")
+                )
+                text += f"  ({same})"
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, entry)
             flags = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable
@@ -231,10 +239,10 @@ class ImportDialog(QDialog):
             item.setCheckState(Qt.CheckState.Unchecked if duplicate else Qt.CheckState.Checked)
             self.entries.addItem(item)
         if result.errors:
-            shown = [str(e) for e in result.errors[:8]]
-            more = len(result.errors) - len(shown)
+            first = [shown(str(e), LINE_LIMIT) for e in result.errors[:8]]
+            more = len(result.errors) - len(first)
             self.problems.setText(
-                "Not imported: " + "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+                "Not imported: " + "; ".join(first) + (f"; and {more} more" if more > 0 else "")
             )
         else:
             self.problems.setText("")

@@ -15,11 +15,14 @@ from pathlib import Path
 
 from desktop_2fa.core.errors import CoreError
 from desktop_2fa.core.text import LINE_LIMIT, shown
+from desktop_2fa.exporters.errors import ExportFailed
+from desktop_2fa.iconpacks.errors import IconPackError
 from desktop_2fa.importers import errors as import_errors
 from desktop_2fa.scan import errors as scan_errors
 from desktop_2fa.vault import errors as vault_errors
 
 Rule = tuple[type[BaseException], Callable[[BaseException], str]]
+CHOOSE = "Choose “Restore newest” or “Keep this one” above first."
 
 
 def sentence(text: str) -> str:
@@ -46,11 +49,10 @@ _VAULT: list[Rule] = [
         lambda e: "That password does not open this vault; check Caps Lock and try again.",
     ),
     (
+        # The detail may itself say "changed outside desktop-2fa": name it once (issue 11).
+        # Where the kept versions are is added by the unlock page, which knows the path.
         vault_errors.CorruptVault,
-        lambda e: (
-            f"The vault file is damaged or was changed outside desktop-2fa "
-            f"({_attr(e, 'detail')}); earlier copies are kept in the backups folder next to it."
-        ),
+        lambda e: f"The vault file is damaged and cannot be opened: {_attr(e, 'detail')}.",
     ),
     (
         vault_errors.UnsupportedVersion,
@@ -74,6 +76,21 @@ _VAULT: list[Rule] = [
     (
         vault_errors.DuplicateAccount,
         lambda e: f"{_attr(e, 'label')} is already in the vault with the same secret.",
+    ),
+    (
+        # Issue 9, item 3: the way out is the banner above the list.
+        vault_errors.RollbackHold,
+        lambda e: (
+            f"No counter-based code yet: this copy of the vault (generation "
+            f"{_attr(e, 'opened')}, {_attr(e, 'highest')} seen) may repeat used codes. {CHOOSE}"
+        ),
+    ),
+    (
+        vault_errors.RollbackPending,
+        lambda e: (
+            f"Nothing was changed: this copy of the vault is older than one opened before "
+            f"(generation {_attr(e, 'opened')}, {_attr(e, 'highest')} seen). {CHOOSE}"
+        ),
     ),
     (vault_errors.AccountNotFound, lambda e: "That account is no longer in the vault."),
     (vault_errors.BackupCodeNotFound, lambda e: "No stored backup code matches that."),
@@ -149,6 +166,8 @@ def _rules() -> list[Rule]:
                 *_SCAN,
                 *_IMPORT,
                 *_enroll_rules(),
+                (ExportFailed, _own),
+                (IconPackError, _own),
                 (CoreError, _own),  # InvalidUri, InvalidParams, migration errors
                 (OSError, _os_error),
                 (

@@ -8,9 +8,10 @@ not asked again, as in Aegis and KeePassXC.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QProgressBar, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QProgressBar, QWidget
 
 from desktop_2fa.ui import messages
+from desktop_2fa.ui.password_field import PasswordField
 from desktop_2fa.ui.password_strength import strength
 from desktop_2fa.ui.prompts import lay_out_form_dialog
 from desktop_2fa.ui.session import VaultSession
@@ -29,14 +30,11 @@ class PasswordDialog(QDialog):
         self.job: object | None = None
         self.setWindowTitle("Change the vault password")
         self.setAccessibleName("Change the vault password")
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setAccessibleName("New password")
-        self.repeat = QLineEdit()
-        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
-        self.repeat.setAccessibleName("New password again")
+        self.password = PasswordField("New password")
+        self.repeat = PasswordField("New password again")
         self.hint = QLabel(strength("").text)
         self.hint.setAccessibleName("Password strength")
+        self.hint.setWordWrap(True)
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.setAccessibleName("Working")
@@ -45,10 +43,11 @@ class PasswordDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Message")
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("&New password:", self.password)
         form.addRow("&Again:", self.repeat)
-        form.addRow("", self.hint)
-        form.addRow("", self.busy)
+        form.addRow(self.hint)  # the whole width: a long hint wraps instead of being cut
+        form.addRow(self.busy)
         lay_out_form_dialog(self, form, self.message, self.save)
         self.password.textChanged.connect(self._typed)
         self.repeat.textChanged.connect(self._typed)

@@ -1,16 +1,21 @@
 """Yes/no questions, in one place so tests can answer them (monkeypatch `confirm`),
-and the shared shape of the small form dialogs."""
+the shared shape of the small form dialogs, and what keeps tall ones usable on a
+small screen (600x400: the content scrolls, the buttons stay)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QLabel,
     QMessageBox,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -54,3 +59,35 @@ def lay_out_form_dialog(
     layout.addLayout(form)
     layout.addWidget(message)
     layout.addWidget(buttons)
+
+
+def scrolling(content: QWidget) -> QScrollArea:
+    """`content` in a frameless scroll area that only scrolls when the window is too small."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(content)
+    return area
+
+
+def screen_height(widget: QWidget) -> int:
+    """The free height of the screen `widget` is on (for sizing a QR code to fit)."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    return screen.availableGeometry().height() if screen is not None else 800
+
+
+def message_line() -> QLabel:
+    """The line under a dialog's form where its sentences go (wrapped, never cut)."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setAccessibleName("Message")
+    return label
+
+
+def close_box(dialog: QDialog) -> QDialogButtonBox:
+    """A lone Close button that rejects `dialog`."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName("Close")
+    buttons.rejected.connect(dialog.reject)
+    return buttons

@@ -12,15 +12,18 @@ and the contents.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
-from desktop_2fa.app import Services
 from desktop_2fa.ui import jobs
+from desktop_2fa.vault import edits
 from desktop_2fa.vault.model import Account, VaultData
 from desktop_2fa.vault.store import OpenVault
 from desktop_2fa.vault.versions import KeptVersion
+
+if TYPE_CHECKING:
+    from desktop_2fa.app import Services
 
 T = TypeVar("T")
 
@@ -52,11 +55,14 @@ class VaultSession(QObject):
     Signals:
         opened(): a vault was created or unlocked; `data` is valid.
         changed(): `data` changed (and was saved).
+        used(): only use counts changed (`record_use`): nothing shown but the
+            usage sorts' order, so the list need not be rebuilt.
         locked(): the key and the contents were dropped.
     """
 
     opened = Signal()
     changed = Signal()
+    used = Signal()
     locked = Signal()
     saved_elsewhere = Signal()  # a worker saved through `worker_vault()`
 
@@ -118,6 +124,29 @@ class VaultSession(QObject):
         self._vault.restore(version)
         self.changed.emit()
 
+    def restore_job(
+        self, version: KeptVersion, password: str, parent: QObject | None = None
+    ) -> jobs.Job:
+        """`restore(version)` behind the vault password, both in a worker.
+
+        The password is checked against the vault file (Argon2id), never against
+        anything kept in memory; the job fails with `WrongPassword` then, and
+        nothing is restored. Succeeds with `version`, after `changed`.
+        """
+        vault = self._vault
+        if vault is None:
+            raise RuntimeError("the vault is locked")
+        vault_file = self.services.vault_file
+
+        def work() -> KeptVersion:
+            vault_file.unlock(password).lock()
+            vault.restore(version)
+            return version
+
+        job = jobs.start(work, parent, self._save_pool)
+        job.succeeded.connect(lambda _value: self.changed.emit() if self._vault is vault else None)
+        return job
+
     def keep_current(self) -> None:
         """After a rollback: keep this vault ("Keep this one"); HOTP codes are given again."""
         if self._vault is None:
@@ -178,6 +207,26 @@ class VaultSession(QObject):
         job = jobs.start(work, parent, self._save_pool)
         job.succeeded.connect(lambda _value: self.changed.emit() if self._vault is vault else None)
         return job
+
+    def record_use(self, account_id: str) -> None:
+        """Count one use of the account (a copied code), saved in the save worker.
+
+        A save per copy must not stall the list, so it runs off the UI thread,
+        through the one writer, and keeps no version of the file it replaces
+        (`OpenVault.apply(keep_version=False)`). Not counted while a rollback
+        waits for the user's choice (nothing is saved then), nor when the save
+        fails: a lost count is not worth a message after a copy that worked.
+        """
+        vault = self._vault
+        if vault is None or vault.rollback is not None:
+            return
+        at = self.services.now()
+
+        def work() -> VaultData:
+            return vault.apply(lambda d: edits.record_use(d, account_id, at), keep_version=False)
+
+        job = jobs.start(work, self, self._save_pool)
+        job.succeeded.connect(lambda _data: self.used.emit() if self._vault is vault else None)
 
     def change_password_job(self, password: str, parent: QObject | None = None) -> jobs.Job:
         """Rewrap the master key under a new password (Argon2id again) in a worker.

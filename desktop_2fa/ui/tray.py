@@ -1,8 +1,9 @@
 """The system tray icon: show/hide, quick copy of a code, lock, quit.
 
 Only created when the desktop has a tray (`QSystemTrayIcon.isSystemTrayAvailable`).
-The quick-copy menu is built when it opens, from the codes list's own order
-(favourites first), so it never shows a stale code.
+The quick-copy menu is built when it opens, in the codes list's order (the
+chosen sort, favourites first, whatever is searched), so it never shows a
+stale code.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from desktop_2fa.ui.codes_model import sort_key
+from desktop_2fa.core.text import shown
 from desktop_2fa.ui.icons import app_icon
 
 if TYPE_CHECKING:
@@ -56,8 +57,9 @@ class Tray(QSystemTrayIcon):
         if not self.window.session.is_open:
             self.quick.addAction("Unlock first").setEnabled(False)
             return
-        accounts = sorted(self.window.model.accounts(), key=sort_key)[:QUICK_COPY_LIMIT]
+        accounts = self.window.model.ordered_accounts()[:QUICK_COPY_LIMIT]
         for account in accounts:
-            self.quick.addAction(account.label, lambda a=account.id: self.window.copy_account(a))
+            text = shown(account.label).replace("&", "&&")  # a menu text, not a mnemonic
+            self.quick.addAction(text, lambda a=account.id: self.window.accounts.copy_account(a))
         if not accounts:
             self.quick.addAction("No accounts").setEnabled(False)

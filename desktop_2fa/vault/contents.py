@@ -16,12 +16,21 @@ from desktop_2fa.core.errors import CoreError
 from desktop_2fa.core.params import Algorithm, OtpKind, OtpParams
 from desktop_2fa.vault.errors import CorruptVault
 from desktop_2fa.vault.model import (
+    AUTO_ICON,
+    ICON_TYPES,
+    MAX_ICON_BYTES,
     Account,
+    AccountIcon,
     BackupCode,
     BackupCodeSet,
     BackupSource,
+    Density,
+    DigitGrouping,
     Enrollment,
+    IconKind,
     Settings,
+    SortMode,
+    Theme,
     VaultData,
 )
 
@@ -68,6 +77,9 @@ def _account_to_dict(a: Account) -> dict[str, Any]:
             "email": e.email,
             "enrolled_at": _ts(e.enrolled_at),
         }
+        if e.pending:
+            out["enrollment"]["pending"] = True
+    _organisation_to_dict(a, out)
     return out
 
 
@@ -102,7 +114,12 @@ def _account_from_dict(d: dict[str, Any]) -> Account:
     enrollment = (
         None
         if e is None
-        else Enrollment(e["server"], e["email"], datetime.fromisoformat(e["enrolled_at"]))
+        else Enrollment(
+            e["server"],
+            e["email"],
+            datetime.fromisoformat(e["enrolled_at"]),
+            pending=bool(e.get("pending", False)),
+        )
     )
     return Account(
         id=d["id"],
@@ -116,6 +133,7 @@ def _account_from_dict(d: dict[str, Any]) -> Account:
         favourite=bool(d.get("favourite", False)),
         backup_codes=backup,
         enrollment=enrollment,
+        **_organisation_from_dict(d),
     )
 
 
@@ -127,6 +145,7 @@ def to_dict(data: VaultData) -> dict[str, Any]:
             "clipboard_clear_seconds": s.clipboard_clear_seconds,
             "auto_lock_minutes": s.auto_lock_minutes,
             "show_next_code": s.show_next_code,
+            **_view_to_dict(s),
         },
     }
 
@@ -143,7 +162,81 @@ def from_dict(d: Any) -> VaultData:
             ),
             auto_lock_minutes=int(raw.get("auto_lock_minutes", defaults.auto_lock_minutes)),
             show_next_code=bool(raw.get("show_next_code", defaults.show_next_code)),
+            **_view_from_dict(raw),
         )
     except (KeyError, TypeError, ValueError, AttributeError, binascii.Error, CoreError) as e:
         raise CorruptVault(f"unreadable contents: {type(e).__name__}") from e
     return VaultData(accounts=accounts, settings=settings)
+
+
+# --- organisation and view (issue 11) -----------------------------------------------------
+# Every field is optional on read: vaults written before these existed open
+# unchanged, with the defaults. Unknown enum values (a newer app's) fall back
+# to the default instead of making the vault unreadable.
+
+_ICON_KINDS = {k.value: k for k in IconKind}
+_SORTS = {m.value: m for m in SortMode}
+_DENSITIES = {m.value: m for m in Density}
+_GROUPINGS = {m.value: m for m in DigitGrouping}
+_THEMES = {m.value: m for m in Theme}
+
+
+def _organisation_to_dict(a: Account, out: dict[str, Any]) -> None:
+    if a.icon.kind is not IconKind.AUTO:
+        icon: dict[str, Any] = {"kind": a.icon.kind.value}
+        if a.icon.kind is IconKind.IMAGE:
+            icon["mime"] = a.icon.mime
+            icon["data"] = base64.b64encode(a.icon.data).decode("ascii")
+        out["icon"] = icon
+    if a.use_count:
+        out["use_count"] = a.use_count
+    if a.last_used is not None:
+        out["last_used"] = _ts(a.last_used)
+
+
+def _icon_from_dict(raw: Any) -> AccountIcon:
+    if not raw:
+        return AUTO_ICON
+    kind = _ICON_KINDS.get(str(raw.get("kind")), IconKind.AUTO)
+    if kind is IconKind.LETTER:
+        return AccountIcon(IconKind.LETTER)
+    if kind is not IconKind.IMAGE:
+        return AUTO_ICON
+    data = base64.b64decode(raw["data"], validate=True)
+    mime = raw.get("mime")
+    if mime not in ICON_TYPES or not data or len(data) > MAX_ICON_BYTES:
+        return AUTO_ICON  # a picture we would refuse to store is shown as the default
+    return AccountIcon(IconKind.IMAGE, data, mime)
+
+
+def _organisation_from_dict(d: dict[str, Any]) -> dict[str, Any]:
+    if "icon" not in d and "use_count" not in d and "last_used" not in d:
+        return {}  # the common case stays as fast as before (unlock of 1,000 accounts)
+    return {
+        "icon": _icon_from_dict(d.get("icon")),
+        "use_count": max(0, int(d.get("use_count", 0))),
+        "last_used": _dt(d.get("last_used")),
+    }
+
+
+def _view_to_dict(s: Settings) -> dict[str, Any]:
+    return {
+        "sort": s.sort.value,
+        "density": s.density.value,
+        "digit_grouping": s.digit_grouping.value,
+        "tap_to_reveal": s.tap_to_reveal,
+        "theme": s.theme.value,
+        "wizard_server": s.wizard_server,
+    }
+
+
+def _view_from_dict(raw: dict[str, Any]) -> dict[str, Any]:
+    defaults = Settings()
+    return {
+        "sort": _SORTS.get(str(raw.get("sort")), defaults.sort),
+        "density": _DENSITIES.get(str(raw.get("density")), defaults.density),
+        "digit_grouping": _GROUPINGS.get(str(raw.get("digit_grouping")), defaults.digit_grouping),
+        "tap_to_reveal": bool(raw.get("tap_to_reveal", defaults.tap_to_reveal)),
+        "theme": _THEMES.get(str(raw.get("theme")), defaults.theme),
+        "wizard_server": str(raw.get("wizard_server", defaults.wizard_server)),
+    }

@@ -21,10 +21,12 @@ from desktop_2fa.vault.errors import (
 )
 from desktop_2fa.vault.model import (
     Account,
+    AccountIcon,
     BackupCode,
     BackupCodeSet,
     BackupSource,
     Enrollment,
+    Settings,
     VaultData,
 )
 
@@ -332,3 +334,57 @@ def set_backup_code_used(
     backup = dataclasses.replace(account.backup_codes, codes=new_codes, updated_at=now)
     updated = dataclasses.replace(account, backup_codes=backup, updated_at=now)
     return replace_account(data, updated), changed
+
+
+# --- organisation (issue 11): usage, custom order, icons, view settings -------------------
+
+
+def record_use(data: VaultData, account_id: str, at: datetime) -> VaultData:
+    """Count one use (a copied code) for the "most used" and "recently used" sorts.
+
+    Not an edit of the account: `updated_at` stays as it was.
+    """
+    account = get_account(data, account_id)
+    used = dataclasses.replace(account, use_count=account.use_count + 1, last_used=at)
+    return replace_account(data, used)
+
+
+def move_account(data: VaultData, account_id: str, before_id: str | None) -> VaultData:
+    """Put an account in front of another (the custom order is the vault's order).
+
+    `before_id` None moves it to the end.
+
+    Raises:
+        AccountNotFound: either account is not in the vault.
+    """
+    moving = get_account(data, account_id)
+    if before_id == account_id:
+        return data
+    rest = [a for a in data.accounts if a.id != account_id]
+    if before_id is None:
+        index = len(rest)
+    else:
+        index = next((i for i, a in enumerate(rest) if a.id == before_id), -1)
+        if index < 0:
+            raise AccountNotFound(before_id)
+    rest.insert(index, moving)
+    return dataclasses.replace(data, accounts=tuple(rest))
+
+
+def set_icon(data: VaultData, account_id: str, icon: AccountIcon, now: datetime) -> VaultData:
+    """Give an account its own picture, the letter avatar, or back the automatic one."""
+    account = get_account(data, account_id)
+    return replace_account(data, dataclasses.replace(account, icon=icon, updated_at=now))
+
+
+def mark_enrollment_activated(data: VaultData, account_id: str) -> VaultData:
+    """The server accepted the first code: the account's enrollment is no longer pending."""
+    account = get_account(data, account_id)
+    if account.enrollment is None or not account.enrollment.pending:
+        return data
+    enrollment = dataclasses.replace(account.enrollment, pending=False)
+    return replace_account(data, dataclasses.replace(account, enrollment=enrollment))
+
+
+def replace_settings(data: VaultData, settings: Settings) -> VaultData:
+    return dataclasses.replace(data, settings=settings)

@@ -114,6 +114,24 @@ class RollbackHold(VaultError):
         self.highest = highest
 
 
+class RollbackPending(VaultError):
+    """A change was asked of a vault older than one opened before, before the user chose.
+
+    Each save is one generation more: saving the old copy a few times would
+    lift it to the newest one's generation and the rollback would no longer
+    be noticed (issue 9, item 3).
+    """
+
+    def __init__(self, opened: int, highest: int) -> None:
+        super().__init__(
+            f"nothing is saved to this vault: it is generation {opened}, older than "
+            f"generation {highest} opened before; restore a newer kept version or keep "
+            "this one first"
+        )
+        self.opened = opened
+        self.highest = highest
+
+
 class AccountNotFound(VaultError):
     def __init__(self, query: str) -> None:
         super().__init__(f"no account matches '{shown(query)}'")

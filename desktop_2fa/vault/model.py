@@ -42,6 +42,68 @@ class Enrollment:
     server: str
     email: str
     enrolled_at: datetime
+    # Stored before the server turned two-factor sign-in on (the flow's rule);
+    # cleared once the first code was accepted. A pending account's codes are
+    # not yet asked for anywhere: the list marks it, to finish or remove.
+    pending: bool = False
+
+
+# --- organisation and view (issue 11) -----------------------------------------------------
+
+
+class IconKind(StrEnum):
+    """Where an account's picture comes from."""
+
+    AUTO = "auto"  # an installed icon pack's icon for the issuer, else the letter avatar
+    LETTER = "letter"  # always the letter avatar
+    IMAGE = "image"  # the picture stored with the account
+
+
+# An account's own picture is kept in the vault (as Aegis does), so it survives
+# the removal of the icon pack it came from; this bounds the vault's growth.
+MAX_ICON_BYTES = 256 * 1024
+ICON_TYPES = ("image/svg+xml", "image/png", "image/jpeg")
+
+
+@dataclass(frozen=True, slots=True)
+class AccountIcon:
+    kind: IconKind = IconKind.AUTO
+    data: bytes = b""
+    mime: str = ""  # one of ICON_TYPES when kind is IMAGE
+
+    def __repr__(self) -> str:
+        return f"AccountIcon({self.kind.value}, {len(self.data)} bytes {self.mime})"
+
+
+AUTO_ICON = AccountIcon()
+
+
+class SortMode(StrEnum):
+    """The list's order; favourites always come first (as in Aegis)."""
+
+    CUSTOM = "custom"  # the vault's own order, changed by drag and drop
+    NAME = "name"
+    ISSUER = "issuer"
+    MOST_USED = "most-used"
+    RECENTLY_USED = "recently-used"
+
+
+class Density(StrEnum):
+    NORMAL = "normal"
+    COMPACT = "compact"
+    SMALL = "small"
+
+
+class DigitGrouping(StrEnum):
+    HALVES = "halves"  # 123 456
+    PAIRS = "pairs"  # 12 34 56
+    NONE = "none"  # 123456
+
+
+class Theme(StrEnum):
+    SYSTEM = "system"
+    LIGHT = "light"
+    DARK = "dark"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +119,10 @@ class Account:
     favourite: bool = False
     backup_codes: BackupCodeSet = field(default_factory=BackupCodeSet)
     enrollment: Enrollment | None = None
+    # --- organisation (issue 11): how it looks and how often it is used ---
+    icon: AccountIcon = AUTO_ICON
+    use_count: int = 0
+    last_used: datetime | None = None
 
     @property
     def label(self) -> str:
@@ -73,6 +139,14 @@ class Settings:
     clipboard_clear_seconds: int = 30
     auto_lock_minutes: int = 5
     show_next_code: bool = True
+    # --- the view (issue 11) ---
+    sort: SortMode = SortMode.ISSUER
+    density: Density = Density.NORMAL
+    digit_grouping: DigitGrouping = DigitGrouping.HALVES
+    tap_to_reveal: bool = False
+    theme: Theme = Theme.SYSTEM
+    # The wizard's last non-bundled server ("" while the bundled one is used).
+    wizard_server: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,10 @@ Rollback (item 3): after unlocking, `rollback` is a `RollbackStatus` when
 this vault's generation is below the highest this computer has opened or
 saved (`rollback.SeenGenerations`); otherwise None. Until the user chooses
 (`restore(newest)` or `keep_current()`), `check_hotp_allowed()` refuses, so
-no HOTP code comes from counters that may already have been used. For the
+no HOTP code comes from counters that may already have been used, and
+`apply` refuses every change (`RollbackPending`): each save is one
+generation more, so a few saves would lift the old copy to the newest one's
+generation and the next unlock would notice nothing. For the
 desktop app's banner::
 
     status = vault.rollback            # opened, highest_seen, newest_kept
@@ -53,6 +56,7 @@ from desktop_2fa.vault.durable import (
 from desktop_2fa.vault.errors import (
     CorruptVault,
     RollbackHold,
+    RollbackPending,
     VaultChangedOnDisk,
     VaultError,
     VaultExists,
@@ -286,23 +290,38 @@ class OpenVault:
         self.data, self._stamp = opened.data, opened.stamp
         self._disk_state = _stat_key(st)
 
-    def apply(self, edit: Callable[[VaultData], VaultData]) -> VaultData:
+    def apply(
+        self, edit: Callable[[VaultData], VaultData], *, keep_version: bool = True
+    ) -> VaultData:
         """Run `edit` on the latest contents and save the result durably.
 
         An edit that returns its argument unchanged writes nothing.
 
+        Args:
+            keep_version: keep the replaced file in backups/. False only for
+                edits that add nothing worth going back to (a use counted on
+                copy, issue 11): the replaced file is the new one minus that
+                edit, and a kept version per copied code would push every
+                real version out of backups/.
+
         Raises:
             VaultLocked: the vault was locked.
+            RollbackPending: this vault is an old copy and the user has not
+                chosen yet (`restore` or `keep_current`); nothing was saved.
             VaultChangedOnDisk: see `_refresh`; nothing was saved.
             whatever `edit` raises (DuplicateAccount...): nothing was saved.
         """
         with self._lock:
             self._require_unlocked()
+            if self.rollback is not None:
+                # Every save is one generation more: a few saves would lift the old
+                # copy to the newest one's generation and hide the rollback.
+                raise RollbackPending(self.rollback.opened, self.rollback.highest_seen)
             with write_lock(self._real()):
                 self._refresh()
                 new = edit(self.data)
                 if new is not self.data:
-                    self._write(new, self._stamp.next())
+                    self._write(new, self._stamp.next(), keep=KEEP_VERSIONS if keep_version else 0)
                 return new
 
     def apply_with(self, edit: Callable[[VaultData], tuple[VaultData, T]]) -> T:
@@ -329,8 +348,13 @@ class OpenVault:
         the vault, without keeping the old-password file as a version. Killed
         in between, the vault still opens with the old password only, and the
         next unlock rewraps the kept versions back (`_repair_kept_versions`).
+
+        Raises:
+            RollbackPending: as `apply`; nothing was changed.
         """
         self._require_unlocked()
+        if self.rollback is not None:  # a save like any other (see `apply`)
+            raise RollbackPending(self.rollback.opened, self.rollback.highest_seen)
         # Argon2id (half a second) before taking the lock: the app's UI thread
         # may save meanwhile. The master key never changes, so the slot holds.
         kdf = self._kdf.with_new_salt()
@@ -357,6 +381,12 @@ class OpenVault:
     # --- versions and rollback --------------------------------------------------------
     def _check_rollback(self) -> None:
         highest = self._file.seen.highest(self.vault_id)
+        if highest is not None and highest > self.generation:
+            # Another program may have saved while we derived the key: a writer
+            # remembers its generation only after replacing the file, so the
+            # file holds at least `highest` now unless an old copy is back.
+            with self._lock, contextlib.suppress(VaultChangedOnDisk, VaultNotFound):
+                self._refresh()
         if highest is not None and highest > self.generation:
             from desktop_2fa.vault import versions
 

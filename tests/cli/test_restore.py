@@ -102,6 +102,24 @@ def test_keep_current_accepts_the_old_copy(env: dict[str, str], vault_path: Path
     assert done.returncode == 0 and done.stderr == "" and "HOTP counter 5" in done.stdout
 
 
+@pytest.mark.slow
+def test_nothing_is_saved_to_an_old_copy_until_the_user_chose(
+    env: dict[str, str], vault_path: Path
+) -> None:
+    """Two saves would lift generation 3 to 5, above the 4 seen: the rollback would vanish."""
+    run_measured("code", env=env)
+    _roll_back(vault_path)
+    before = vault_path.read_bytes()
+    for _ in range(2):
+        done = run_measured("add", "otpauth://totp/New:me?secret=ORRB3XDZU4JIO7ZH", env=env)
+        assert done.returncode == 1
+        warning, error = done.stderr.splitlines()
+        assert "older than generation 4 opened before" in warning
+        assert "nothing is saved to this vault: it is generation 3" in error
+    assert vault_path.read_bytes() == before
+    assert "older than generation 4" in run_measured("code", env=env).stderr
+
+
 @pytest.mark.parametrize("wanted", ["0", "9", "x", "-1", "1" * 500])
 def test_a_version_that_is_not_listed_is_one_line(env: dict[str, str], wanted: str) -> None:
     done = run_measured("restore", wanted, env=env)

@@ -14,7 +14,7 @@ from desktop_2fa.core.otp import generate
 from desktop_2fa.core.uri import parse as parse_uri
 from desktop_2fa.enroll.client import AuthClient
 from desktop_2fa.enroll.errors import AlreadyEnrolled, FlowOrderError
-from desktop_2fa.enroll.flow import EnrollmentFlow, Step
+from desktop_2fa.enroll.flow import EnrollmentFlow, Step, finish_pending
 from desktop_2fa.vault.crypto import KdfParams
 from desktop_2fa.vault.model import BackupSource
 from desktop_2fa.vault.store import OpenVault, VaultFile
@@ -67,6 +67,30 @@ def test_flow_stores_before_activating_and_marks_the_account(
     )
     assert [c.code for c in stored.backup_codes.codes] == list(enabled.backup_codes)
     assert stored.backup_codes.source is BackupSource.ENROLLMENT
+    # pending on disk until the server accepted the first code, then not
+    assert stored.enrollment.pending
+    assert not scratch_vault.data.accounts[0].enrollment.pending
+    assert not VaultFile(scratch_vault.path).unlock("pw").data.accounts[0].enrollment.pending
+
+
+@pytest.mark.parametrize("server_turned_it_on", [False, True])
+def test_a_pending_enrollment_can_be_finished(
+    server: RunningServer, scratch_vault: OpenVault, server_turned_it_on: bool
+) -> None:
+    flow = _flow(server, scratch_vault)
+    flow.sign_in(sign_up=True)
+    flow.enable()
+    account = flow.store()
+    if server_turned_it_on:  # activated, but the vault never heard (killed right then)
+        flow.client.activate(generate(account.params, time.time()).value)
+    assert scratch_vault.data.accounts[0].enrollment.pending
+    with AuthClient(server.base_url) as client:
+        finished = finish_pending(client, scratch_vault, account.id, PASSWORD, time.time)
+        assert not finished.enrollment.pending
+        session = client.get_session()
+        assert session is not None and session.user.two_factor_enabled
+    with pytest.raises(FlowOrderError):
+        finish_pending(AuthClient(server.base_url), scratch_vault, account.id, PASSWORD, time.time)
 
 
 def test_enrolling_again_says_so(server: RunningServer, scratch_vault: OpenVault) -> None:

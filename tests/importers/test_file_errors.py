@@ -278,3 +278,13 @@ def test_a_database_text_that_is_not_utf8_is_read_not_a_traceback() -> None:
     )  # fmt: skip
     assert len(result.entries) + len(result.errors) >= 2
     assert all("\x80" not in str(e) for e in result.errors)
+
+
+@pytest.mark.parametrize("encoding", ["Atf-8", "x-no-such-encoding"])
+def test_a_preferences_file_declaring_an_odd_encoding_is_a_corrupt_file(encoding: str) -> None:
+    """Found by the fuzz test: an XML encoding Python does not know was a traceback."""
+    data = (FIXTURES / "authy_tokens_encrypted.xml").read_bytes()
+    odd = data.replace(b"encoding='utf-8'", f"encoding='{encoding}'".encode(), 1)
+    assert odd != data
+    with pytest.raises(errors.CorruptFile, match="encoding"):
+        _import("authy.xml", odd)

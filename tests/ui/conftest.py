@@ -6,6 +6,7 @@ still defaults to the real parameters (`test_unlock.py` checks that).
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -93,6 +94,78 @@ def unlock(qtbot: QtBot, win: object, password: str = PASSWORD) -> None:
 @pytest.fixture
 def unlocked(qtbot: QtBot, window: object, stored_vault: Callable[..., VaultData]) -> object:
     stored_vault()
+    window.unlock_page.reset()  # type: ignore[attr-defined]
+    unlock(qtbot, window)
+    return window
+
+
+def save_twice(vault_path: Path) -> None:
+    """Generations 2 and 3 (the accounts in another order, then back)."""
+    vault = VaultFile(vault_path).unlock(PASSWORD)
+    for _ in range(2):
+        vault.apply(lambda d: VaultData(d.accounts[::-1], d.settings))
+
+
+@pytest.fixture
+def rolled_back(
+    qtbot: QtBot, window: object, stored_vault: Callable[..., VaultData], vault_path: Path
+) -> object:
+    """The window unlocked on an old copy: GitHub, Google and Bank (HOTP, counter 3)
+    saved up to generation 3, then the kept generation 1 copied over the vault."""
+    import shutil
+
+    from desktop_2fa.vault.durable import list_backups
+
+    stored_vault()
+    save_twice(vault_path)
+    shutil.copy2(list_backups(vault_path)[0], vault_path)  # an old copy comes back
+    window.unlock_page.reset()  # type: ignore[attr-defined]
+    unlock(qtbot, window)
+    return window
+
+
+# Thirty accounts, the size of a daily user's list: two groups, one favourite,
+# names chosen so that a search, a group filter or a favourite could reorder them.
+DAILY = [
+    ("PayPal", "Finance"),
+    ("BigBank", "Finance"),
+    ("Coinbase", "Finance"),
+    ("Kraken", "Finance"),
+    ("Stripe", "Finance"),
+    ("GitHub", "Work"),
+    ("GitLab", "Work"),
+    ("Slack", "Work"),
+    ("Zoom", "Work"),
+    ("Heroku", "Work"),
+    *(
+        (name, "")
+        for name in (
+            "Amazon", "Apple", "Dropbox", "Discord", "Reddit", "Mastodon", "Proton",
+            "Bitwarden", "Cloudflare", "Google", "Microsoft", "Facebook", "Instagram",
+            "LinkedIn", "Steam", "Nintendo", "Binance", "Twitch", "Fastmail", "Hetzner",
+        )
+    ),
+]  # fmt: skip
+
+
+def daily_uris() -> list[tuple[str, str]]:
+    out = []
+    for i, (issuer, group) in enumerate(DAILY):
+        secret = base64.b32encode(f"daily-secret-{i:04d}".encode()).decode().rstrip("=")
+        label = f"{issuer}:user{i}%40example.test"
+        out.append((f"otpauth://totp/{label}?secret={secret}&issuer={issuer}", group))
+    return out
+
+
+@pytest.fixture
+def daily(qtbot: QtBot, window: object, vault_path: Path, fast_kdf: KdfParams) -> object:
+    """The window, unlocked, on a thirty-account vault (Google is a favourite)."""
+    data = VaultData()
+    now = datetime.fromtimestamp(T0, UTC)
+    for text, group in daily_uris():
+        spec = uri.parse(text)
+        data, _ = edits.add_account(data, spec, now, group=group, favourite=spec.issuer == "Google")
+    VaultFile(vault_path).create(PASSWORD, data, fast_kdf)
     window.unlock_page.reset()  # type: ignore[attr-defined]
     unlock(qtbot, window)
     return window

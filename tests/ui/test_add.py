@@ -72,7 +72,7 @@ def test_paste_in_the_search_box_takes_a_link(qtbot: QtBot, unlocked) -> None:
 
 
 def test_paste_typed_into_the_link_tab(qtbot: QtBot, unlocked) -> None:
-    dialog = unlocked.add_account()
+    dialog = unlocked.dialogs.add_account()
     dialog.link_tab.edit.setPlainText("otpauth://totp/X?secret=123")
     assert "secret" in dialog.message.text().lower() and not dialog.add_button.isEnabled()
     dialog.link_tab.edit.setPlainText("https://example.com")
@@ -83,7 +83,7 @@ def test_paste_typed_into_the_link_tab(qtbot: QtBot, unlocked) -> None:
 
 def test_add_by_image_file(qtbot: QtBot, unlocked, tmp_path: Path, vault_path: Path) -> None:
     png = qr_png(tmp_path / "qr.png", DROPBOX)
-    dialog = unlocked.add_account()
+    dialog = unlocked.dialogs.add_account()
     dialog.load_file(png)
     qtbot.waitUntil(dialog.add_button.isEnabled, timeout=10_000)
     assert dialog.issuer.text() == "Dropbox"
@@ -95,7 +95,7 @@ def test_add_by_image_file(qtbot: QtBot, unlocked, tmp_path: Path, vault_path: P
 def test_image_without_a_qr_code_says_so(qtbot: QtBot, unlocked, tmp_path: Path) -> None:
     blank = tmp_path / "blank.png"
     QImage(120, 120, QImage.Format.Format_RGB32).save(str(blank))
-    dialog = unlocked.add_account()
+    dialog = unlocked.dialogs.add_account()
     dialog.load_file(blank)
     qtbot.waitUntil(lambda: "No QR code" in dialog.message.text(), timeout=10_000)
     assert not dialog.add_button.isEnabled()
@@ -138,7 +138,7 @@ def test_paste_a_qr_image(qtbot: QtBot, unlocked) -> None:
 
 
 def test_manual_entry_validates_with_the_core(qtbot: QtBot, unlocked, vault_path: Path) -> None:
-    dialog = unlocked.add_account()
+    dialog = unlocked.dialogs.add_account()
     dialog.tabs.setCurrentWidget(dialog.manual_tab)
     dialog.issuer.setText("Example")
     dialog.manual_tab.secret.setText("JBSW Y3DP EHPK 3PX!")
@@ -155,7 +155,7 @@ def test_manual_entry_validates_with_the_core(qtbot: QtBot, unlocked, vault_path
 
 
 def test_duplicate_is_refused_in_words(qtbot: QtBot, unlocked) -> None:
-    dialog = unlocked.add_account()
+    dialog = unlocked.dialogs.add_account()
     dialog.set_uri(GITHUB)
     dialog.add_button.click()
     assert dialog.isVisible()
@@ -166,8 +166,8 @@ def test_scan_screen(qtbot: QtBot, unlocked) -> None:
     screen = np.full((900, 1400, 3), 255, np.uint8)
     qr = qr_pixels(DROPBOX)
     screen[100 : 100 + qr.shape[0], 600 : 600 + qr.shape[1]] = qr
-    unlocked._grab = lambda: [screen]
-    dialog = unlocked.add_account()
+    unlocked.grab_screens = lambda: [screen]
+    dialog = unlocked.dialogs.add_account()
     dialog.tabs.setCurrentWidget(dialog.screen_tab)
     dialog.screen_tab.hide_windows = False
     dialog.screen_tab.button.click()
@@ -193,8 +193,8 @@ class FakeCamera:
 
 def test_camera_preview_stops_on_the_first_qr(qtbot: QtBot, unlocked) -> None:
     camera = FakeCamera([qr_pixels(DROPBOX)])
-    unlocked._open_camera = lambda index: camera
-    dialog = unlocked.add_account()
+    unlocked.open_camera = lambda index: camera
+    dialog = unlocked.dialogs.add_account()
     dialog.tabs.setCurrentWidget(dialog.camera_tab)
     dialog.camera_tab.button.click()
     qtbot.waitUntil(lambda: dialog.issuer.text() == "Dropbox", timeout=10_000)
@@ -207,8 +207,8 @@ def test_no_camera_is_a_clear_message(qtbot: QtBot, unlocked) -> None:
     def no_camera(index: int) -> None:
         raise NoCamera(index)
 
-    unlocked._open_camera = no_camera
-    dialog = unlocked.add_account()
+    unlocked.open_camera = no_camera
+    dialog = unlocked.dialogs.add_account()
     dialog.tabs.setCurrentWidget(dialog.camera_tab)
     dialog.camera_tab.start()
     qtbot.waitUntil(lambda: "No camera was found" in dialog.message.text(), timeout=5000)
@@ -224,7 +224,7 @@ def test_google_migration_goes_to_the_import_flow(qtbot: QtBot, unlocked, vault_
         tuple(migration.from_account(s) for s in specs), 1, 1, 0, 7
     )
     link = migration.format_uri(payload)
-    dialog = unlocked.add_account()
+    dialog = unlocked.dialogs.add_account()
     dialog.set_uri(link)
     importer = _dialog(unlocked, ImportDialog)
     qtbot.waitUntil(lambda: importer.entries.count() == 2, timeout=10_000)
@@ -237,7 +237,7 @@ def test_google_migration_goes_to_the_import_flow(qtbot: QtBot, unlocked, vault_
 def test_import_an_export_file_marks_duplicates(qtbot: QtBot, unlocked, tmp_path: Path) -> None:
     export = tmp_path / "accounts.txt"
     export.write_text(f"{GITHUB}\n{DROPBOX}\n")
-    dialog = unlocked.open_import()
+    dialog = unlocked.dialogs.open_import()
     dialog.add_paths([export])
     qtbot.waitUntil(lambda: dialog.entries.count() == 2, timeout=10_000)
     assert "already in the vault" in dialog.entries.item(0).text()
@@ -254,7 +254,7 @@ def test_edit_an_account(qtbot: QtBot, unlocked) -> None:
         if unlocked.proxy.index(r, 0).data(CodeRole.ISSUER) == "GitHub"
     )
     unlocked.view.setCurrentIndex(index)
-    dialog = unlocked.edit_current()
+    dialog = unlocked.accounts.edit_current()
     dialog.issuer.setText("GitHub Enterprise")
     dialog.group.setCurrentText("Work")
     dialog.save()
@@ -274,7 +274,8 @@ def test_delete_asks_and_can_be_undone(
         assert unlocked.model.rowCount() == 3
         return
     assert unlocked.model.rowCount() == 2
-    assert unlocked.codes_page.undo_bar.isVisible()
+    assert unlocked.codes_page.notice.isVisible()
+    assert unlocked.codes_page.notice.button.isVisible()
     assert account.issuer not in stored_issuers(vault_path)
     qtbot.keyClick(unlocked.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert unlocked.model.rowCount() == 3
@@ -292,3 +293,64 @@ def test_link_given_while_locked_opens_after_unlock(qtbot: QtBot, window, stored
     assert not window.findChildren(AddDialog)
     unlock(qtbot, window)
     assert _dialog(window, AddDialog).issuer.text() == "Dropbox"
+
+
+def test_a_failed_image_leaves_nothing_to_add(
+    qtbot: QtBot, unlocked, tmp_path: Path, vault_path: Path
+) -> None:
+    dialog = unlocked.dialogs.add_account()
+    dialog.load_file(qr_png(tmp_path / "qr.png", DROPBOX))
+    qtbot.waitUntil(dialog.add_button.isEnabled, timeout=10_000)
+    blank = tmp_path / "blank.png"
+    QImage(120, 120, QImage.Format.Format_RGB32).save(str(blank))
+    dialog.load_file(blank)
+    qtbot.waitUntil(lambda: "No QR code" in dialog.message.text(), timeout=10_000)
+    assert not dialog.add_button.isEnabled()
+    dialog.add()
+    assert "Dropbox" not in stored_issuers(vault_path)
+    assert unlocked.model.rowCount() == 3
+
+
+def test_the_manual_tab_keeps_the_scanned_secret(qtbot: QtBot, unlocked, vault_path: Path) -> None:
+    dialog = unlocked.dialogs.add_account()
+    dialog.set_uri(DROPBOX)
+    assert dialog.add_button.isEnabled()
+    dialog.tabs.setCurrentWidget(dialog.manual_tab)
+    assert dialog.manual_tab.secret.text().replace(" ", "") == "NBSWY3DPO5XXE3DE"
+    assert dialog.add_button.isEnabled()
+    dialog.manual_tab.digits.setValue(8)
+    dialog.add_button.click()
+    stored = VaultFile(vault_path).unlock(PASSWORD).data.accounts
+    dropbox = next(a for a in stored if a.issuer == "Dropbox")
+    assert dropbox.params.secret == uri.parse(DROPBOX).params.secret
+    assert dropbox.params.digits == 8
+
+
+def test_import_names_the_stored_account_a_secret_belongs_to(
+    qtbot: QtBot, unlocked, tmp_path: Path
+) -> None:
+    same_secret = "otpauth://totp/Work%20Git:alice?secret=JBSWY3DPEHPK3PXP&issuer=Work%20Git"
+    export = tmp_path / "accounts.txt"
+    export.write_text(f"{same_secret}\n")
+    dialog = unlocked.dialogs.open_import()
+    dialog.add_paths([export])
+    qtbot.waitUntil(lambda: dialog.entries.count() == 1, timeout=10_000)
+    text = dialog.entries.item(0).text()
+    assert "Work Git" in text and "GitHub (alice)" in text
+
+
+def test_drop_an_export_file_on_the_window_opens_the_import(
+    qtbot: QtBot, unlocked, tmp_path: Path
+) -> None:
+    export = tmp_path / "accounts.txt"
+    export.write_text(f"{DROPBOX}\n")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(export))])
+    drop = QDropEvent(
+        QPoint(10, 10).toPointF(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    unlocked.dropEvent(drop)
+    importer = _dialog(unlocked, ImportDialog)
+    qtbot.waitUntil(lambda: importer.entries.count() == 1, timeout=10_000)
+    assert "Dropbox" in importer.entries.item(0).text()

@@ -15,10 +15,12 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QTabBar,
+    QTableView,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
 
+from desktop_2fa.app import build_services
 from desktop_2fa.core.errors import InvalidUri
 from desktop_2fa.importers import errors as import_errors
 from desktop_2fa.scan import errors as scan_errors
@@ -34,11 +36,12 @@ def test_no_display_prints_one_line_and_the_cli_equivalent(
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(sys, "platform", "linux")
-    assert ui_app.run(tmp_path / "vault.json") == 1
+    services = build_services(tmp_path / "vault.json")
+    assert ui_app.run(services) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "no display" in err and "desktop-2fa code" in err
-    assert ui_app.run(tmp_path / "vault.json", uri="otpauth://totp/X?secret=AAAA") == 1
+    assert ui_app.run(services, uri="otpauth://totp/X?secret=AAAA") == 1
     err = capsys.readouterr().err
     assert "desktop-2fa add -" in err and "secret" not in err
 
@@ -106,7 +109,7 @@ def _inside_composite(widget: QWidget, root: QWidget) -> bool:
     """Part of a composite control: a combo's popup, a spin box's editor, a tab bar's arrows."""
     parent = widget.parentWidget()
     while parent is not None and parent is not root:
-        if isinstance(parent, QComboBox | QAbstractSpinBox | QTabBar | QLineEdit):
+        if isinstance(parent, QComboBox | QAbstractSpinBox | QTabBar | QLineEdit | QTableView):
             return True
         parent = parent.parentWidget()
     return False
@@ -132,12 +135,18 @@ def _controls(root: QWidget) -> list[QWidget]:
 
 def test_every_control_has_an_accessible_name(qtbot: QtBot, unlocked) -> None:
     roots: list[QWidget] = [unlocked]
-    roots.append(unlocked.add_account())
+    roots.append(unlocked.dialogs.add_account())
     unlocked.view.setCurrentIndex(unlocked.proxy.index(0, 0))
-    roots.append(unlocked.show_backup_codes())
-    roots.append(unlocked.edit_current())
-    roots.append(unlocked.open_settings())
-    roots.append(unlocked.open_import())
+    roots.append(unlocked.accounts.show_backup_codes())
+    roots.append(unlocked.accounts.edit_current())
+    roots.append(unlocked.dialogs.open_settings())
+    roots.append(unlocked.dialogs.open_import())
+    roots.append(unlocked.dialogs.open_export())
+    roots.append(unlocked.dialogs.open_wizard())
+    roots.append(unlocked.dialogs.manage_icon_packs())
+    roots.append(unlocked.accounts.choose_icon())
+    roots.append(unlocked.accounts.show_qr())
+    roots.append(unlocked.accounts.show_secret())
     unnamed = [
         f"{type(w).__name__} in {type(root).__name__}"
         for root in roots

@@ -47,7 +47,7 @@ def open_wizard(
         window.show()
         unlock(qtbot, window)
         windows.append(window)
-        wizard = window.open_wizard()
+        wizard = window.dialogs.open_wizard()
         wizard.tabs.setCurrentWidget(wizard.audit_page)
         return wizard.audit_page
 

@@ -22,7 +22,7 @@ def _open(unlocked) -> BackupCodesDialog:
     account = next(a for a in unlocked.session.data.accounts if a.issuer == "GitHub")
     now = unlocked.services.now()
     unlocked.session.update_with(lambda d: edits.add_backup_codes(d, account.id, CODES, now))
-    dialog = unlocked.show_backup_codes(account.id)
+    dialog = unlocked.accounts.show_backup_codes(account.id)
     assert isinstance(dialog, BackupCodesDialog)
     return dialog
 

@@ -10,7 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from desktop_2fa.core import uri
 from desktop_2fa.core.otp import generate, hotp
-from desktop_2fa.ui.codes_model import CodeRole, CodesModel, group_code
+from desktop_2fa.ui.codes_model import CodeRole, CodesModel
+from desktop_2fa.ui.codes_order import group_code
 from desktop_2fa.vault.model import Settings
 from desktop_2fa.vault.store import VaultFile
 from tests.ui.conftest import GITHUB, GOOGLE, PASSWORD, T0, unlock
@@ -154,7 +155,7 @@ def test_copy_by_double_click_and_ctrl_c(qtbot: QtBot, unlocked) -> None:
 def test_clipboard_is_left_alone_when_it_changed_meanwhile(qtbot: QtBot, unlocked) -> None:
     clipboard = QGuiApplication.clipboard()
     unlocked.clipboard.clear_seconds = 1
-    unlocked.copy_account(_row(unlocked, "GitHub").data(CodeRole.ACCOUNT_ID))
+    unlocked.accounts.copy_account(_row(unlocked, "GitHub").data(CodeRole.ACCOUNT_ID))
     clipboard.setText("something the user copied")
     unlocked.clipboard.clear_if_ours()
     assert clipboard.text() == "something the user copied"
@@ -167,7 +168,7 @@ def test_enter_in_search_copies_the_first_match(qtbot: QtBot, unlocked) -> None:
 
 
 def test_lock_clears_our_code_from_the_clipboard(qtbot: QtBot, unlocked) -> None:
-    unlocked.copy_account(_row(unlocked, "GitHub").data(CodeRole.ACCOUNT_ID))
+    unlocked.accounts.copy_account(_row(unlocked, "GitHub").data(CodeRole.ACCOUNT_ID))
     assert QGuiApplication.clipboard().text()
     unlocked.lock()
     assert QGuiApplication.clipboard().text() == ""

@@ -10,7 +10,7 @@ from desktop_2fa.importers import registry
 
 
 def test_the_dialog_lists_every_format_and_where_its_export_is(qtbot: QtBot, unlocked) -> None:
-    dialog = unlocked.open_import()
+    dialog = unlocked.dialogs.open_import()
     label = next(
         w for w in dialog.findChildren(QLabel)
         if w.accessibleName() == "Where each app puts its export"

@@ -18,7 +18,7 @@ def test_change_password_then_unlock_with_the_new_one(
     qtbot: QtBot, unlocked, vault_path: Path
 ) -> None:
     before = VaultFile(vault_path).unlock(PASSWORD).data
-    dialog = unlocked.change_password()
+    dialog = unlocked.dialogs.change_password()
     dialog.password.setText(NEW)
     dialog.repeat.setText("not the same")
     dialog.save()
@@ -27,7 +27,7 @@ def test_change_password_then_unlock_with_the_new_one(
     dialog.repeat.setText(NEW)
     with qtbot.waitSignal(dialog.changed, timeout=10_000):
         dialog.save()
-    assert "password was changed" in unlocked.statusBar().currentMessage()
+    assert "password was changed" in unlocked.codes_page.notice.label.text()
     # The entries are untouched; only the key slot changed.
     assert VaultFile(vault_path).unlock(NEW).data == before
     with pytest.raises(WrongPassword):
@@ -39,4 +39,4 @@ def test_change_password_then_unlock_with_the_new_one(
 
 def test_the_action_needs_an_unlocked_vault(window) -> None:
     assert not window.password_action.isEnabled()
-    assert window.change_password() is None
+    assert window.dialogs.change_password() is None

@@ -62,7 +62,7 @@ def test_the_ui_thread_and_a_worker_saving_at_once_keep_both_changes(
 
 def test_the_wizard_copies_backup_codes_through_the_clipboard_guard(qtbot: QtBot, unlocked) -> None:
     unlocked.clipboard.clear_seconds = 1
-    wizard = unlocked.open_wizard()
+    wizard = unlocked.dialogs.open_wizard()
     page = wizard.enroll_page
     page.codes.setPlainText("aaaa-bbbb\ncccc-dddd")
     (button,) = [
@@ -82,7 +82,7 @@ def _dialog(unlocked) -> BackupCodesDialog:
     unlocked.session.update_with(
         lambda d: edits.add_backup_codes(d, account.id, ["x9sUh-oaxoP", "pB1w5-yC0d2"], NOW)
     )
-    dialog = unlocked.show_backup_codes(account.id)
+    dialog = unlocked.accounts.show_backup_codes(account.id)
     assert isinstance(dialog, BackupCodesDialog)
     return dialog
 
@@ -151,7 +151,7 @@ def test_the_apps_password_change_leaves_nothing_the_old_password_opens(
 ) -> None:
     for _ in range(3):  # kept versions sealed under the old password
         unlocked.session.update(lambda d: VaultData(d.accounts[::-1], d.settings))
-    dialog = unlocked.change_password()
+    dialog = unlocked.dialogs.change_password()
     dialog.password.setText("a brand new passphrase")
     dialog.repeat.setText("a brand new passphrase")
     with qtbot.waitSignal(dialog.changed, timeout=10_000):
@@ -163,24 +163,11 @@ def test_the_apps_password_change_leaves_nothing_the_old_password_opens(
                 payload.unwrap(PASSWORD, env)
 
 
-def test_the_session_offers_the_rollback_choice_to_the_windows(
-    qtbot: QtBot, window, stored_vault, vault_path: Path
-) -> None:
+def test_the_session_offers_the_rollback_choice_to_the_windows(qtbot: QtBot, rolled_back) -> None:
     """What the banner ("Restore newest" / "Keep this one") and the HOTP hold build on."""
-    import shutil
-
-    from desktop_2fa.vault.durable import list_backups
     from desktop_2fa.vault.errors import RollbackHold
-    from tests.ui.conftest import unlock
 
-    stored_vault()
-    vault = VaultFile(vault_path).unlock(PASSWORD)
-    for _ in range(2):
-        vault.apply(lambda d: VaultData(d.accounts[::-1], d.settings))
-    shutil.copy2(list_backups(vault_path)[0], vault_path)  # an old copy comes back
-    window.unlock_page.reset()
-    unlock(qtbot, window)
-    session = window.session
+    session = rolled_back.session
     status = session.vault.rollback
     assert (status.opened, status.highest_seen) == (1, 3)
     with pytest.raises(RollbackHold):

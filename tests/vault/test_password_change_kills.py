@@ -127,7 +127,10 @@ def test_passwd_killed_at_any_moment_leaves_exactly_one_password(
     for trial in range(TRIALS):
         folder = tmp_path / f"trial{trial}"
         shutil.copytree(template, folder)
-        child = _passwd(folder / "vault.json", state)
+        # A state folder per trial: each copy of the template is the same vault,
+        # and one already changed would make the next copy a rollback, which
+        # refuses every save (`RollbackPending`).
+        child = _passwd(folder / "vault.json", state / f"trial{trial}")
         if trial % 2:
             _kill_after_replace(child, folder / "vault.json")
             how = "right after the replace"

@@ -19,7 +19,7 @@ from desktop_2fa.core import uri
 from desktop_2fa.vault import edits, payload
 from desktop_2fa.vault.crypto import KdfParams
 from desktop_2fa.vault.durable import list_backups
-from desktop_2fa.vault.errors import CorruptVault, RollbackHold
+from desktop_2fa.vault.errors import CorruptVault, RollbackHold, RollbackPending
 from desktop_2fa.vault.model import VaultData
 from desktop_2fa.vault.rollback import SeenGenerations
 from desktop_2fa.vault.store import OpenVault, VaultFile
@@ -215,3 +215,72 @@ def test_kept_versions_of_another_vault_are_not_offered(
     VaultFile(stranger, seen).create("pw", VaultData(), kdf=fast_kdf)
     shutil.copy2(stranger, list_backups(vault_path)[0].with_name("vault.json.1.bak"))
     assert [v.generation for v in kept_versions(vault_path, bytes(vault._master))] == [1]
+
+
+def test_nothing_is_saved_to_a_rolled_back_vault_until_the_user_chose(
+    vault_path: Path, seen: SeenGenerations, saved: Callable[[int], OpenVault]
+) -> None:
+    """Saves would raise its generation up to the newest one's: the rollback would vanish."""
+    saved(3)
+    shutil.copy2(list_backups(vault_path)[0], vault_path)
+    rolled = VaultFile(vault_path, seen).unlock("pw")
+    before = vault_path.read_bytes()
+    for n in range(4):
+        with pytest.raises(RollbackPending, match="generation 1, older than generation 4"):
+            rolled.apply(_add(n))
+    assert vault_path.read_bytes() == before
+    again = VaultFile(vault_path, seen).unlock("pw")
+    assert again.rollback is not None and again.generation == 1
+    again.keep_current()
+    again.apply(_add(0))  # chosen: saving works again
+    assert len(VaultFile(vault_path, seen).unlock("pw").data.accounts) == 1
+
+
+def test_a_save_that_keeps_no_version_leaves_the_kept_versions_alone(
+    vault_path: Path, seen: SeenGenerations, saved: Callable[[int], OpenVault]
+) -> None:
+    vault = saved(2)
+    kept = list_backups(vault_path)
+    account_id = vault.data.accounts[0].id
+    for _ in range(12):
+        vault.apply(lambda d: edits.record_use(d, account_id, NOW), keep_version=False)
+    assert list_backups(vault_path) == kept
+    again = VaultFile(vault_path, seen).unlock("pw")
+    assert again.data.accounts[0].use_count == 12 and again.generation == 15
+    assert again.rollback is None
+
+
+def test_a_password_change_waits_for_the_choice_too(
+    vault_path: Path, seen: SeenGenerations, saved: Callable[[int], OpenVault]
+) -> None:
+    saved(2)
+    shutil.copy2(list_backups(vault_path)[-1], vault_path)  # generation 2, one below
+    rolled = VaultFile(vault_path, seen).unlock("pw")
+    with pytest.raises(RollbackPending):
+        rolled.change_password("another")
+    assert VaultFile(vault_path, seen).unlock("pw").rollback is not None
+
+
+def test_a_save_by_another_program_during_the_unlock_is_no_rollback(
+    vault_path: Path,
+    seen: SeenGenerations,
+    saved: Callable[[int], OpenVault],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Found by the two-process writer test: the CLI saved while the app derived its key."""
+    other = saved(1)
+    unwrap = payload.unwrap
+
+    def unwrap_while_the_other_saves(*args, **kwargs):  # type: ignore[no-untyped-def]
+        key = unwrap(*args, **kwargs)
+        other.apply(_add(1))
+        other.apply(_add(2))  # remembered as generation 4; we read generation 2
+        return key
+
+    monkeypatch.setattr(payload, "unwrap", unwrap_while_the_other_saves)
+    opened = VaultFile(vault_path, seen).unlock("pw")
+    monkeypatch.undo()
+    assert opened.rollback is None
+    assert (opened.generation, len(opened.data.accounts)) == (4, 3)
+    opened.apply(_add(3))
+    assert len(VaultFile(vault_path, seen).unlock("pw").data.accounts) == 4

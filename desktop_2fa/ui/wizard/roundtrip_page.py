@@ -3,10 +3,14 @@
 `enroll.roundtrip.RoundTrip` runs in a worker and reports each step as it
 finishes; the step crosses to the UI thread through a queued signal and
 becomes a table row (name, HTTP status, milliseconds, result, message).
+
+The trip's throwaway account goes into a scratch vault in memory, never into
+the user's vault (as `desktop-2fa roundtrip` does, issue 11).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +32,7 @@ from desktop_2fa.enroll.report import Outcome, Report, StepResult
 from desktop_2fa.enroll.roundtrip import RoundTrip
 from desktop_2fa.ui import jobs, messages
 from desktop_2fa.vault.durable import write_private_file
+from desktop_2fa.vault.model import VaultData
 
 if TYPE_CHECKING:
     from desktop_2fa.ui.wizard.wizard import EnrollWizard
@@ -37,6 +42,17 @@ COLUMNS = ("Step", "HTTP", "ms", "Result", "Message")
 
 class _StepRelay(QObject):
     step = Signal(object)
+
+
+class ScratchVault:
+    """An empty vault in memory for the trip (`enroll.flow.VaultSession`); thrown away after."""
+
+    def __init__(self) -> None:
+        self.data = VaultData()
+
+    def apply(self, edit: Callable[[VaultData], VaultData]) -> VaultData:
+        self.data = edit(self.data)
+        return self.data
 
 
 class RoundTripPage(QWidget):
@@ -56,14 +72,15 @@ class RoundTripPage(QWidget):
         intro = QLabel(
             "Runs the whole protocol against the server with a throw-away account: sign up, "
             "enable, activate, sign out, sign in with a wrong and a right code, backup codes "
-            "(and their reuse), disable. The account lands in the vault."
+            "(and their reuse), disable. Its account lives in a scratch vault that is thrown "
+            "away; your vault is not touched."
         )
         intro.setWordWrap(True)
         intro.setAccessibleName("Round trip help")
-        self.run_button = QPushButton("&Run the round trip")
+        self.run_button = QPushButton("Run the round &trip")
         self.run_button.setAccessibleName("Run the round trip")
         self.run_button.clicked.connect(self.run)
-        self.save_button = QPushButton("&Save report…")
+        self.save_button = QPushButton("Save re&port…")
         self.save_button.setAccessibleName("Save report")
         self.save_button.setEnabled(False)
         self.save_button.clicked.connect(self.choose_save)
@@ -95,7 +112,7 @@ class RoundTripPage(QWidget):
         if self.job is not None:
             return
         resolve = self.wizard.resolver()
-        vault = self.wizard.session.worker_vault()
+        vault = ScratchVault()
         clock = self.wizard.services.clock
         relay = self.relay
 

@@ -20,13 +20,17 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_2fa.core.otp import generate
+from desktop_2fa.core.text import shown
 from desktop_2fa.enroll.client import AuthClient
 from desktop_2fa.enroll.flow import find_enrolled, mark_backup_code_used
 from desktop_2fa.enroll.model import SignInResult
 from desktop_2fa.ui import jobs, messages
+from desktop_2fa.ui.password_field import PasswordField
 
 if TYPE_CHECKING:
     from desktop_2fa.ui.wizard.wizard import EnrollWizard
+
+TALKING = "Talking to the server…"
 
 
 class TesterPage(QWidget):
@@ -37,9 +41,7 @@ class TesterPage(QWidget):
         self.job: jobs.Job | None = None
         self.email = QLineEdit()
         self.email.setAccessibleName("E-mail")
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setAccessibleName("Server password")
+        self.password = PasswordField("Server password")
         self.sign_in_button = QPushButton("Sign &in")
         self.sign_in_button.setAccessibleName("Sign in")
         self.sign_in_button.clicked.connect(self.sign_in)
@@ -51,7 +53,7 @@ class TesterPage(QWidget):
         self.use_code.setChecked(True)
         self.account = QComboBox()
         self.account.setAccessibleName("Vault account")
-        self.use_backup = QRadioButton("&Backup code:")
+        self.use_backup = QRadioButton("Bac&kup code:")
         self.use_backup.setAccessibleName("Use a backup code")
         self.backup = QComboBox()
         self.backup.setAccessibleName("Backup code")
@@ -90,7 +92,7 @@ class TesterPage(QWidget):
         self.account.clear()
         for account in data.accounts:
             if account.params.is_time_based:
-                self.account.addItem(account.label, account.id)
+                self.account.addItem(shown(account.label), account.id)
         server = self.wizard.url.text().strip()
         enrolled = find_enrolled(data, server, self.email.text().strip()) if server else None
         wanted = enrolled.id if enrolled is not None else current
@@ -154,7 +156,7 @@ class TesterPage(QWidget):
                 how = "a backup code (now marked used in the vault)"
             else:
                 client.verify_totp(generate(account.params, clock()).value)
-                how = f"the vault's code for {account.label}"
+                how = f"the vault's code for {shown(account.label)}"
             session = client.get_session()
             who = session.user.email if session is not None else "?"
             return f"Signed in as {who} with {how}."
@@ -167,7 +169,7 @@ class TesterPage(QWidget):
         self._fill_backup_codes()
 
     def _run(self, work, on_success) -> None:  # type: ignore[no-untyped-def]
-        self.result.setText("Talking to the server…")
+        self.result.setText(TALKING)
         self.setEnabled(False)
         self.job = jobs.start(work, self)
         self.job.succeeded.connect(on_success)
@@ -177,3 +179,5 @@ class TesterPage(QWidget):
     def _finished(self) -> None:
         self.job = None
         self.setEnabled(True)
+        if self.result.text() == TALKING:  # the reply came (shown above), nothing to add
+            self.result.clear()

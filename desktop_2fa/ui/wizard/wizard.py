@@ -5,10 +5,13 @@ on a free 127.0.0.1 port the first time a page needs it (and stopped when the
 wizard closes), or any URL of a server speaking the better-auth protocol.
 Every network step runs in a worker (`jobs.start`); pages call
 `resolver()` on the UI thread and the returned function in the worker.
+A server URL typed here is remembered in the vault's settings for next time.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -30,9 +33,11 @@ from PySide6.QtWidgets import (
 from desktop_2fa.enroll.client import AuthClient
 from desktop_2fa.ui.clipboard import ClipboardGuard
 from desktop_2fa.ui.session import VaultSession
+from desktop_2fa.vault import edits
+from desktop_2fa.vault.errors import VaultError
 
 if TYPE_CHECKING:
-    from server_stub.runner import RunningServer
+    from desktop_2fa.app import ReferenceServer
 
 
 class EnrollWizard(QDialog):
@@ -66,22 +71,9 @@ class EnrollWizard(QDialog):
         self.services = session.services
         self.setWindowTitle("Enroll and test a two-factor server")
         self.setAccessibleName("Enrollment wizard")
-        self._server: RunningServer | None = None
+        self._server: ReferenceServer | None = None
         self._server_lock = threading.Lock()
-
-        self.bundled = QCheckBox("Use the &bundled reference server (started on this computer)")
-        self.bundled.setAccessibleName("Use the bundled reference server")
-        self.bundled.setChecked(True)
-        self.url = QLineEdit()
-        self.url.setAccessibleName("Server URL")
-        self.url.setPlaceholderText("started when needed on a free 127.0.0.1 port")
-        self.url.setEnabled(False)
-        self.bundled.toggled.connect(self._bundled_toggled)
-        row = QHBoxLayout()
-        label = QLabel("Server &URL:")
-        label.setBuddy(self.url)
-        row.addWidget(label)
-        row.addWidget(self.url, 1)
+        row = self._server_row()
 
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Enrollment and tests")
@@ -104,13 +96,57 @@ class EnrollWizard(QDialog):
         layout.addWidget(buttons)
         self.server_started.connect(self.url.setText)
         self.enroll_page.enrolled.connect(self._enrolled)
+        remembered = session.data.settings.wizard_server
+        if remembered:
+            self.bundled.setChecked(False)
+            self.url.setText(remembered)
+        self.enroll_page.email.setFocus()  # typing starts where the first answer goes
         self.resize(620, 640)
+
+    def _server_row(self) -> QHBoxLayout:
+        """The bundled-server switch (`self.bundled`) and the URL field (`self.url`)."""
+        self.bundled = QCheckBox("Use the &bundled reference server (started on this computer)")
+        self.bundled.setAccessibleName("Use the bundled reference server")
+        self.bundled.setChecked(True)
+        self.url = QLineEdit()
+        self.url.setAccessibleName("Server URL")
+        self.url.setPlaceholderText("started when needed on a free 127.0.0.1 port")
+        self.url.setEnabled(False)
+        self.bundled.toggled.connect(self._bundled_toggled)
+        row = QHBoxLayout()
+        label = QLabel("Server &URL:")
+        label.setBuddy(self.url)
+        row.addWidget(label)
+        row.addWidget(self.url, 1)
+        return row
 
     def _bundled_toggled(self, bundled: bool) -> None:
         self.url.setEnabled(not bundled)
         if not bundled and self._server is None:
             self.url.clear()
             self.url.setPlaceholderText("http://127.0.0.1:3000")
+
+    def finish(self, account_id: str) -> None:
+        """Open on the Enroll tab, set to finish that account's never-activated enrollment."""
+        account = self.session.account(account_id)
+        if account is None or account.enrollment is None:
+            return
+        self.bundled.setChecked(False)
+        self.url.setText(account.enrollment.server)
+        self.tabs.setCurrentWidget(self.enroll_page)
+        self.enroll_page.finish(account)
+
+    def _remember_server(self) -> None:
+        """The typed server URL (or the bundled server: "") goes into the vault's settings."""
+        if not self.session.is_open:
+            return
+        wanted = "" if self.bundled.isChecked() else self.url.text().strip()
+        settings = self.session.data.settings
+        if settings.wizard_server == wanted:
+            return
+        changed = dataclasses.replace(settings, wizard_server=wanted)
+        with contextlib.suppress(VaultError):  # a preference; never worth an error dialog
+            self.session.update(lambda d: edits.replace_settings(d, changed))
 
     def _enrolled(self, account_id: str, email: str, password: str) -> None:
         self.tester_page.prefill(email, password)
@@ -135,6 +171,7 @@ class EnrollWizard(QDialog):
         return AuthClient(base_url, clock=self.services.clock)
 
     def done(self, result: int) -> None:
+        self._remember_server()
         self.audit_page.stop()  # its worker ends at its next request
         with self._server_lock:
             server, self._server = self._server, None

@@ -1,0 +1,1 @@
+"""Icon packs in Aegis's format: a .zip holding `pack.json` and the icons it names."""
