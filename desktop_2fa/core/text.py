@@ -18,9 +18,12 @@ This is the one place that knows which characters are unsafe.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from desktop_2fa.core.errors import CoreError
+
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: the CLI's head start imports this module
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 # C0 controls, DEL, C1 controls; the bidi embeddings, overrides, isolates and
 # marks (Unicode UAX #9: U+061C, U+200E/F, U+202A-U+202E, U+2066-U+2069); the
