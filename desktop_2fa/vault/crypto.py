@@ -12,8 +12,15 @@ from __future__ import annotations
 
 import os
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+try:
+    # The very class `cryptography.hazmat.primitives.ciphers.aead.AESGCM` is;
+    # importing it from there first loads every cipher and mode module, 2 ms
+    # of the 150 ms `desktop-2fa code` has (issue 13).
+    from cryptography.hazmat.bindings._rust import openssl as _rust_openssl
+
+    AESGCM = _rust_openssl.aead.AESGCM
+except (ImportError, AttributeError):  # pragma: no cover - another cryptography layout
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from desktop_2fa.vault import argon2id
 from desktop_2fa.vault.errors import InvalidKdfParams
@@ -88,5 +95,11 @@ def open_sealed(key: bytes, nonce: bytes, ciphertext: bytes, aad: bytes) -> byte
     """Decrypt, or None when the tag does not verify (wrong key or changed data)."""
     try:
         return AESGCM(key).decrypt(nonce, ciphertext, aad)
-    except InvalidTag:
-        return None
+    except Exception as e:
+        # Imported only now: cryptography.exceptions loads `typing`, which an
+        # unlock with the right password never needs (issue 13).
+        from cryptography.exceptions import InvalidTag
+
+        if isinstance(e, InvalidTag):
+            return None
+        raise

@@ -39,9 +39,9 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
 
 from desktop_2fa.vault import envelope, payload, rewrap
+from desktop_2fa.vault.account_lines import LazyContents
 from desktop_2fa.vault.crypto import KdfParams, default_kdf_params, new_key
 from desktop_2fa.vault.durable import (
     KEEP_VERSIONS,
@@ -60,14 +60,17 @@ from desktop_2fa.vault.errors import (
     VaultNotFound,
     VersionNotFound,
 )
-from desktop_2fa.vault.model import VaultData
+from desktop_2fa.vault.model import Account, VaultData
 from desktop_2fa.vault.payload import Stamp
 from desktop_2fa.vault.rollback import RollbackStatus, SeenGenerations
 
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: `desktop-2fa code` never imports typing
 if TYPE_CHECKING:
+    from typing import TypeVar
+
     from desktop_2fa.vault.versions import KeptVersion, UnlockedVersion
 
-T = TypeVar("T")
+    T = TypeVar("T")
 
 
 def _stat_key(st: os.stat_result) -> tuple[int, int, int]:
@@ -136,8 +139,13 @@ class VaultFile:
         raw, _ = _read(self.path)
         return raw, envelope.decode(raw)
 
-    def unlock(self, password: str) -> OpenVault:
+    def unlock(self, password: str, *, lazy: bool = False) -> OpenVault:
         """Derive the key, unwrap the master key, decrypt; repair; check for a rollback.
+
+        Args:
+            lazy: build the accounts when first used rather than now. For a
+                short read (`desktop-2fa code QUERY`: `OpenVault.find`); a
+                damaged account then shows when it is reached, not here.
 
         Raises:
             VaultNotFound, WrongPassword, CorruptVault, UnsupportedVersion,
@@ -155,7 +163,7 @@ class VaultFile:
             slots=env.slots,
             master=bytearray(master),
             stamp=opened.stamp,
-            data=opened.data,
+            data=opened.contents if lazy else opened.data,
             disk_state=_stat_key(st),
         )
         with contextlib.suppress(OSError):  # a read-only folder still opens
@@ -210,11 +218,16 @@ class OpenVault:
         slots: tuple[envelope.PasswordSlot, ...],
         master: bytearray,
         stamp: Stamp,
-        data: VaultData,
+        data: VaultData | LazyContents,
         disk_state: tuple[int, int, int] | None,
     ) -> None:
         self.path = file.path
-        self.data = data
+        self._data: VaultData | None = None
+        self._lazy: LazyContents | None = None
+        if isinstance(data, VaultData):
+            self._data = data
+        else:
+            self._lazy = data
         self.rollback: RollbackStatus | None = None
         self._file = file
         self._kdf = kdf
@@ -224,6 +237,40 @@ class OpenVault:
         self._disk_state = disk_state
         # Threads of this process; `write_lock` serialises processes.
         self._lock = threading.RLock()
+
+    @property
+    def data(self) -> VaultData:
+        """The contents; after a lazy unlock, built on first use.
+
+        Raises:
+            CorruptVault: (lazy unlock only) an account is not readable.
+        """
+        data = self._data
+        if data is None:
+            with self._lock:
+                if self._data is None:
+                    assert self._lazy is not None
+                    self._data, self._lazy = self._lazy.data(), None
+                data = self._data
+        return data
+
+    @data.setter
+    def data(self, value: VaultData) -> None:
+        self._data, self._lazy = value, None
+
+    def find(self, query: str) -> list[Account]:
+        """The accounts `query` matches (`search.find`); after a lazy unlock, only they are built.
+
+        Raises:
+            CorruptVault: (lazy unlock only) an account is not readable.
+        """
+        with self._lock:
+            lazy = self._lazy
+        if lazy is not None:
+            return lazy.find(query)
+        from desktop_2fa.vault import search
+
+        return search.find(self.data, query)
 
     @property
     def kdf(self) -> KdfParams:
