@@ -182,3 +182,31 @@ def test_an_hotp_code_saves_every_other_account_unchanged(
     assert after.accounts[:-1] == data.accounts[:-1]
     assert after.accounts[-1].params.counter == 8
     assert after.settings == data.settings
+
+
+def test_code_searches_once_and_builds_only_the_candidates(
+    vault_path: Path,
+    fast_kdf: KdfParams,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`code GitHub` next to "GitHub Enterprise": the exact name picks one, from one search."""
+    from desktop_2fa.cli.main import main
+
+    labels = [("GitHub", "alice", ""), ("GitHub Enterprise", "alice", "")]
+    data = _data(labels + [(f"Other {i}", "x", "") for i in range(20)])
+    VaultFile(vault_path).create("pw", data, kdf=fast_kdf)
+    monkeypatch.setenv("DESKTOP_2FA_VAULT", str(vault_path))
+    monkeypatch.setenv("DESKTOP_2FA_PASSWORD", "pw")
+    checked: list[str] = []
+    matches = search.matches
+
+    def counting(account: Account, query: str) -> bool:
+        checked.append(account.issuer)
+        return matches(account, query)
+
+    monkeypatch.setattr(search, "matches", counting)
+    assert main(["code", "GitHub"]) == 0
+    assert checked == ["GitHub", "GitHub Enterprise"]
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.endswith("  GitHub (alice)")
