@@ -45,12 +45,16 @@ MAX_SLOTS = 16  # a header is ours to bound: each slot costs an AES-GCM attempt
 
 @dataclass(frozen=True, slots=True)
 class PasswordSlot:
+    """The master key wrapped with a key derived from the password."""
+
     nonce: bytes
     wrapped_key: bytes  # master key + 16-byte GCM tag
 
 
 @dataclass(frozen=True, slots=True)
 class Envelope:
+    """A vault file, decoded and checked, not decrypted."""
+
     kdf: KdfParams
     slots: tuple[PasswordSlot, ...]
     nonce: bytes

@@ -85,7 +85,9 @@ def unwrap(password: str, env: envelope.Envelope, kek: bytes | None = None) -> b
     Raises:
         WrongPassword
     """
-    kek = kek if kek is not None else crypto.derive_key(password, env.kdf)
+    if kek is None:
+        crypto.load_aes()  # while the head start may still be deriving the key
+        kek = crypto.derive_key(password, env.kdf)
     slot_aad = envelope.slot_aad(env.kdf)
     for slot in env.slots:
         master = crypto.open_sealed(kek, slot.nonce, slot.wrapped_key, slot_aad)

@@ -34,13 +34,13 @@ Password change (item 1): see `OpenVault.change_password` and `rewrap.py`.
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import os
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from desktop_2fa.vault import envelope, payload, rewrap
+from desktop_2fa.vault import envelope, payload, rewrap, search
 from desktop_2fa.vault.account_lines import LazyContents
 from desktop_2fa.vault.crypto import KdfParams, default_kdf_params, new_key
 from desktop_2fa.vault.durable import (
@@ -153,6 +153,10 @@ class VaultFile:
         """
         raw, st = _read(self.path)
         env = envelope.decode(raw)
+        try:  # before the key, which the CLI's head start may still be deriving
+            repair = rewrap.needs_repair(self.path.resolve(), env.kdf, env.slots)
+        except OSError:
+            repair = False  # a folder we cannot read: the vault still opens
         master = payload.unwrap(password, env)
         opened = payload.open_with(master, env)
         if opened is None:
@@ -166,8 +170,9 @@ class VaultFile:
             data=opened.contents if lazy else opened.data,
             disk_state=_stat_key(st),
         )
-        with contextlib.suppress(OSError):  # a read-only folder still opens
-            vault._repair_kept_versions()
+        if repair:
+            with contextlib.suppress(OSError):  # a read-only folder still opens
+                vault._repair_kept_versions()
         vault._check_rollback()
         return vault
 
@@ -222,12 +227,7 @@ class OpenVault:
         disk_state: tuple[int, int, int] | None,
     ) -> None:
         self.path = file.path
-        self._data: VaultData | None = None
-        self._lazy: LazyContents | None = None
-        if isinstance(data, VaultData):
-            self._data = data
-        else:
-            self._lazy = data
+        self._contents = data  # after a lazy unlock, what `data` is built from
         self.rollback: RollbackStatus | None = None
         self._file = file
         self._kdf = kdf
@@ -235,42 +235,28 @@ class OpenVault:
         self._master = master
         self._stamp = stamp
         self._disk_state = disk_state
-        # Threads of this process; `write_lock` serialises processes.
-        self._lock = threading.RLock()
+        # Threads of this process; `write_lock` serialises processes. (`_thread`:
+        # `threading` is one more import for `desktop-2fa code`.)
+        self._lock = _thread.RLock()
 
     @property
     def data(self) -> VaultData:
-        """The contents; after a lazy unlock, built on first use.
-
-        Raises:
-            CorruptVault: (lazy unlock only) an account is not readable.
-        """
-        data = self._data
-        if data is None:
-            with self._lock:
-                if self._data is None:
-                    assert self._lazy is not None
-                    self._data, self._lazy = self._lazy.data(), None
-                data = self._data
-        return data
+        """The contents; after a lazy unlock, built on first use (CorruptVault then)."""
+        with self._lock:
+            if isinstance(self._contents, LazyContents):
+                self._contents = self._contents.data()
+            return self._contents
 
     @data.setter
     def data(self, value: VaultData) -> None:
-        self._data, self._lazy = value, None
+        self._contents = value
 
     def find(self, query: str) -> list[Account]:
-        """The accounts `query` matches (`search.find`); after a lazy unlock, only they are built.
-
-        Raises:
-            CorruptVault: (lazy unlock only) an account is not readable.
-        """
-        with self._lock:
-            lazy = self._lazy
-        if lazy is not None:
-            return lazy.find(query)
-        from desktop_2fa.vault import search
-
-        return search.find(self.data, query)
+        """`search.find(self.data, query)`; after a lazy unlock, only what it gives is built."""
+        contents = self._contents
+        if isinstance(contents, LazyContents):
+            return contents.find(query)
+        return search.find(contents, query)
 
     @property
     def kdf(self) -> KdfParams:
