@@ -11,15 +11,26 @@ from __future__ import annotations
 
 import statistics
 import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 
 
 def process_ms(argv: Sequence[str], env: Mapping[str, str] | None = None) -> float:
-    """Wall time of one fresh process, start to exit (it must succeed)."""
-    start = time.perf_counter()
-    subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL)
-    return (time.perf_counter() - start) * 1000
+    """Wall time of one fresh process, start to exit; it must succeed.
+
+    Output goes to temporary files (a pipe could fill up and stall it);
+    stderr is shown only when the process fails.
+    """
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        done = subprocess.run(argv, env=env, check=False, stdout=subprocess.DEVNULL, stderr=err)
+        elapsed = (time.perf_counter() - start) * 1000
+        if done.returncode != 0:
+            err.seek(0)
+            sys.exit(f"{' '.join(argv)} failed:\n{err.read().decode(errors='replace')}")
+    return elapsed
 
 
 def rounds(contenders: Mapping[str, Callable[[], float]], count: int) -> dict[str, list[float]]:

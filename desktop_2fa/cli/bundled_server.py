@@ -108,6 +108,32 @@ def start() -> BundledServer:
     return BundledServer(base_url, lambda: _stop_process(process), process)
 
 
+# Started by `start_early` before the arguments are parsed, until `take_early` or `stop_early`.
+_early: list[BundledServer] = []
+
+
+def start_early(arguments: list[str]) -> None:
+    """Start the server now if `roundtrip ARGUMENTS` will want it (no --server).
+
+    The CLI calls this before it builds its parser (see `cli/main.py`), which
+    gives the server those milliseconds more to start. A --server written
+    some other way (an abbreviation) only wastes the start: `stop_early`.
+    """
+    if not any(a == "--server" or a.startswith("--server=") for a in arguments):
+        _early.append(start())
+
+
+def take_early() -> BundledServer | None:
+    """The server `start_early` started, now the caller's to stop."""
+    return _early.pop() if _early else None
+
+
+def stop_early() -> None:
+    """Stop a server `start_early` started that no command took (a usage error...)."""
+    while _early:
+        _early.pop().stop()
+
+
 def _serve(fd: int, base_url: str) -> None:
     """The child: serve on the inherited socket until stdin closes."""
     from server_stub.runner import make_server

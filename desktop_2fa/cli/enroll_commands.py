@@ -185,7 +185,7 @@ def cmd_roundtrip(args: argparse.Namespace) -> int:
         # imports the client and makes the scratch vault (issue 13).
         from desktop_2fa.cli import bundled_server
 
-        server = bundled_server.start()
+        server = bundled_server.take_early() or bundled_server.start()
         base_url = server.base_url
         print(f"Started the bundled reference server at {base_url}", file=sys.stderr)
     try:

@@ -2,8 +2,9 @@
 
 Exit status: 0 ok, 1 a user error (one clear line on stderr), 2 bad usage.
 
-Imports are deliberately late: `unlock_ahead` starts the vault's key
-derivation before the parser and the commands are even imported.
+Imports are deliberately late: before the parser and the commands are even
+imported, `unlock_ahead` starts the vault's key derivation, and for
+`roundtrip` the bundled server starts in its own process (`bundled_server`).
 """
 
 from __future__ import annotations
@@ -107,23 +108,41 @@ def main(argv: Sequence[str] | None = None, *, exit_quickly: bool = False) -> in
             objects are torn down with the interpreter.
     """
     arguments = list(sys.argv[1:] if argv is None else argv)
-    from desktop_2fa.cli import unlock_ahead  # first, see module docstring
+    roundtrip = _head_starts(arguments)
+    try:
+        from desktop_2fa.cli.parser import build_parser
 
-    unlock_ahead.start(arguments)
-    from desktop_2fa.cli.parser import build_parser
+        parser = build_parser()
+        link = _take_link(arguments)
+        args = parser.parse_args(arguments)
+        handler = getattr(args, "handler", None)
+        if handler is None:
+            return _run_gui(args, link)
+        if link is not None:
+            parser.error("give either a command or an otpauth:// link, not both")
+        status = _run(handler, args)
+    finally:
+        if roundtrip:
+            from desktop_2fa.cli import bundled_server
 
-    parser = build_parser()
-    link = _take_link(arguments)
-    args = parser.parse_args(arguments)
-    handler = getattr(args, "handler", None)
-    if handler is None:
-        return _run_gui(args, link)
-    if link is not None:
-        parser.error("give either a command or an otpauth:// link, not both")
-    status = _run(handler, args)
+            bundled_server.stop_early()
     if exit_quickly:
         _exit_now(status)
     return status
+
+
+def _head_starts(arguments: list[str]) -> bool:
+    """Start now what the command will wait for (see module docstring); True for roundtrip."""
+    from desktop_2fa.cli import unlock_ahead
+
+    unlock_ahead.start(arguments)  # the vault's key derivation
+    index = unlock_ahead.command_index(arguments)
+    if index is None or arguments[index] != "roundtrip":
+        return False
+    from desktop_2fa.cli import bundled_server
+
+    bundled_server.start_early(arguments[index + 1 :])  # the bundled server
+    return True
 
 
 def _run(handler: Handler, args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ it is stopped with the trip, and it does not outlive a CLI that is killed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -71,3 +72,33 @@ def test_it_does_not_outlive_a_killed_cli(tmp_path: Path) -> None:
     finally:
         cli.kill()
         cli.wait()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["roundtrip", "--max-wait", "soon"],  # a usage error: no trip at all
+        ["roundtrip", "--help"],
+        ["roundtrip", "--serv", "http://127.0.0.1:9", "--timeout", "0.2", "--quiet"],  # --server
+    ],
+)
+def test_a_server_started_before_parsing_is_stopped_when_no_trip_uses_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    """`roundtrip` starts the bundled server before its arguments are parsed."""
+    from desktop_2fa.cli.main import main
+
+    started: list[bundled_server.BundledServer] = []
+    start = bundled_server.start
+
+    def recording() -> bundled_server.BundledServer:
+        started.append(start())
+        return started[-1]
+
+    monkeypatch.setattr(bundled_server, "start", recording)
+    with contextlib.suppress(SystemExit):
+        main(argv)
+    capsys.readouterr()
+    (server,) = started
+    assert server.process is not None and server.process.poll() is not None
+    assert bundled_server.take_early() is None
