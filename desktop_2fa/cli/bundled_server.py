@@ -27,14 +27,13 @@ import threading
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`, as in the rest of the CLI
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from types import TracebackType
 
 # The signing secret reaches the child in its environment, never on its command line.
 SECRET_ENV = "DESKTOP_2FA_BUNDLED_SERVER_SECRET"  # noqa: S105 - a variable name
 
 
 class BundledServer:
-    """The reference server started for one round trip; `stop` it (or use `with`).
+    """The reference server started for one round trip; `stop` it when done.
 
     Attributes:
         base_url: where it listens, http://127.0.0.1:PORT.
@@ -56,17 +55,6 @@ class BundledServer:
         stop, self._stop = self._stop, None
         if stop is not None:
             stop()
-
-    def __enter__(self) -> BundledServer:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 def _stop_process(process: subprocess.Popen[bytes]) -> None:

@@ -58,10 +58,10 @@ def options_backup_codes(p: argparse.ArgumentParser) -> None:
 
 def _kdf(args: argparse.Namespace) -> KdfParams:
     """The Argon2id parameters `init` was asked for, within what a vault may use."""
-    from desktop_2fa.vault import kdf
+    from desktop_2fa.vault import header
     from desktop_2fa.vault.errors import InvalidKdfParams, KdfTooCostly
 
-    if args.kdf_memory_mib * 1024 < kdf.MIN_MEMORY_KIB or args.kdf_passes < kdf.MIN_TIME_COST:
+    if args.kdf_memory_mib * 1024 < header.MIN_MEMORY_KIB or args.kdf_passes < header.MIN_TIME_COST:
         raise UserError("key derivation must use at least 64 MiB and 3 passes")
     try:
         return KdfParams.new(

@@ -51,7 +51,7 @@ def dumps(body: dict[str, Any]) -> bytes:
     return (_HEAD + lines + "\n]" + ("," if len(others) > 1 else "") + others).encode("ascii")
 
 
-def _parsed(plaintext: bytes) -> dict[str, Any]:
+def parsed(plaintext: bytes) -> dict[str, Any]:
     """The whole payload as a JSON object.
 
     Raises:
@@ -93,7 +93,7 @@ class LazyContents:
                 self.members = members
                 self._lines = (len(_HEAD_BYTES), last)
                 return
-        self.members = _parsed(plaintext)
+        self.members = parsed(plaintext)
 
     def data(self) -> VaultData:
         """Every account, built once.
@@ -102,7 +102,7 @@ class LazyContents:
             CorruptVault: the contents are not a format-1 payload.
         """
         if self._data is None:
-            whole = _parsed(self._plaintext) if self._lines is not None else self.members
+            whole = parsed(self._plaintext) if self._lines is not None else self.members
             self._data = contents.from_dict(whole)
         return self._data
 

@@ -25,8 +25,9 @@ except (ImportError, AttributeError):  # pragma: no cover - another cryptography
 from desktop_2fa.vault import argon2id
 from desktop_2fa.vault.errors import InvalidKdfParams
 
-# KdfParams and its bounds live in the light `kdf` module; re-exported here.
-from desktop_2fa.vault.kdf import (
+# KdfParams (`kdf`) and its bounds (`header`, light enough for the CLI's head
+# start) are re-exported here.
+from desktop_2fa.vault.header import (
     MAX_LANES,
     MAX_MEMORY_KIB,
     MAX_TIME_COST,
@@ -34,8 +35,8 @@ from desktop_2fa.vault.kdf import (
     MIN_MEMORY_KIB,
     MIN_TIME_COST,
     SALT_BYTES,
-    KdfParams,
 )
+from desktop_2fa.vault.kdf import KdfParams
 
 __all__ = [
     "MAX_LANES",

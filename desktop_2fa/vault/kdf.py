@@ -3,7 +3,7 @@
 The bounds a header must stay within, and the checks themselves, live in
 the light `header` module: the CLI's head start (`cli/unlock_ahead.py`)
 applies them before this module (and `dataclasses`) is even imported, and it
-must refuse exactly what the real unlock refuses. They are re-exported here.
+must refuse exactly what the real unlock refuses. `crypto` re-exports them.
 """
 
 from __future__ import annotations
@@ -12,31 +12,7 @@ import base64
 import os
 from dataclasses import dataclass
 
-from desktop_2fa.vault.header import (
-    MAX_LANES,
-    MAX_MEMORY_KIB,
-    MAX_TIME_COST,
-    MAX_WORK_KIB,
-    MIN_MEMORY_KIB,
-    MIN_SALT_BYTES,
-    MIN_TIME_COST,
-    SALT_BYTES,
-    check_kdf,
-    kdf_values,
-)
-
-__all__ = [
-    "MAX_LANES",
-    "MAX_MEMORY_KIB",
-    "MAX_TIME_COST",
-    "MAX_WORK_KIB",
-    "MIN_MEMORY_KIB",
-    "MIN_SALT_BYTES",
-    "MIN_TIME_COST",
-    "SALT_BYTES",
-    "KdfParams",
-    "from_header",
-]
+from desktop_2fa.vault.header import SALT_BYTES, check_kdf, kdf_values
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import os
 import re
 from dataclasses import dataclass
 
 from desktop_2fa.vault import contents, crypto, envelope
-from desktop_2fa.vault.account_lines import LazyContents, dumps
+from desktop_2fa.vault.account_lines import LazyContents, dumps, parsed
 from desktop_2fa.vault.errors import CorruptVault, WrongPassword
 from desktop_2fa.vault.model import VaultData
 
@@ -110,15 +109,7 @@ def decrypt(master: bytes, env: envelope.Envelope) -> dict[str, Any] | None:
         CorruptVault: it opens, but the plaintext is not a payload object.
     """
     raw = plaintext(master, env)
-    if raw is None:
-        return None
-    try:
-        payload = json.loads(raw)
-    except (ValueError, RecursionError) as e:
-        raise CorruptVault("the decrypted contents are not JSON") from e
-    if not isinstance(payload, dict):
-        raise CorruptVault("the decrypted contents are not an object")
-    return payload
+    return None if raw is None else parsed(raw)
 
 
 def stamp_of(payload: dict[str, Any], master: bytes) -> Stamp:
