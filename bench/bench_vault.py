@@ -105,7 +105,8 @@ def run() -> None:
                 "desktop_2fa.core.otp"
             ),
             "Argon2id alone (imports included)": (
-                "from desktop_2fa.vault.argon2id import derive, KdfParams; "
+                "from desktop_2fa.vault.argon2id import derive; "
+                "from desktop_2fa.vault.kdf import KdfParams; "
                 f"derive('pw', KdfParams({kdf.salt!r}, 3, {64 * 1024}, 4))"
             ),
         }
