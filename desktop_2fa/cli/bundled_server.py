@@ -107,8 +107,12 @@ def start_early(arguments: list[str]) -> None:
     gives the server those milliseconds more to start. A --server written
     some other way (an abbreviation) only wastes the start: `stop_early`.
     """
-    if not any(a == "--server" or a.startswith("--server=") for a in arguments):
+    if any(a == "--server" or a.startswith("--server=") for a in arguments):
+        return
+    try:
         _early.append(start())
+    except OSError:
+        return  # the command starts it again and says what is wrong
 
 
 def take_early() -> BundledServer | None:
