@@ -24,6 +24,11 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test,load]' --config-settings editable_mode=compat
+	# What an installed `desktop-2fa` pays on every start: `compat` puts the
+	# source folder on sys.path (no import finder of its own), and the venv's
+	# setuptools, which nothing here uses (builds are isolated), would add a
+	# distutils shim that site.py imports each time (about 1 ms).
+	$(BIN)/pip uninstall --yes --quiet setuptools
 	# An editable install compiles nothing; without bytecode every start of
 	# `desktop-2fa` would recompile the package (PYTHONDONTWRITEBYTECODE is common).
 	$(BIN)/python -m compileall -q desktop_2fa server_stub

@@ -19,6 +19,7 @@ and `ui.app.run` receives the built services and nothing else
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,6 +56,35 @@ def start_reference_server() -> ReferenceServer:
 
 
 _start_reference_server = start_reference_server  # the Services default
+
+
+def serve_reference_server(
+    sock: socket.socket, base_url: str, secret: str, until: Callable[[], object]
+) -> None:
+    """Serve the bundled reference server (memory store) on a listening socket.
+
+    For `desktop-2fa roundtrip`'s child process (`cli/bundled_server.py`):
+    `until` runs in a thread (the child reads its stdin to end of file), and
+    when it returns the server stops.
+    """
+    import threading
+
+    from server_stub.runner import make_server
+    from server_stub.settings import Settings
+    from server_stub.storage.memory import MemoryStore
+
+    store = MemoryStore()
+    server, _ = make_server(Settings(secret=secret, base_url=base_url), store, sock)
+
+    def stop_when_told() -> None:
+        until()
+        server.should_exit = True
+
+    threading.Thread(target=stop_when_told, name="stop-when-told", daemon=True).start()
+    try:
+        server.run(sockets=[sock])
+    finally:
+        store.close()
 
 
 def grab_screens() -> list[npt.NDArray[np.uint8]]:

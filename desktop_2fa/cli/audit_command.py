@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
@@ -62,17 +61,10 @@ class LiveProgress:
             self.out.write(text + "\n")
 
 
-Handler = Callable[[argparse.Namespace], int]
+def options_audit(p: argparse.ArgumentParser) -> None:
+    """The `audit` subcommand's options (its imports wait until it runs)."""
+    from desktop_2fa.cli.parser import number
 
-
-def register(
-    add: Callable[[str, Handler, str], argparse.ArgumentParser],
-    number: Callable[..., Callable[[str], float]],
-) -> None:
-    """Add the `audit` subcommand (its imports wait until it runs)."""
-    p = add("audit", cmd_audit,
-            "audit a two-factor deployment: TOTP replays, brute-force limits, backup codes, "
-            "challenge and session cookies, the Origin check, enumeration")  # fmt: skip
     p.add_argument("--server", metavar="URL",
                    help="the server as better-auth's client takes it: a URL without a path "
                    "means <URL>/api/auth; a URL with a path is the auth base itself")  # fmt: skip

@@ -1,7 +1,9 @@
 """Where the CLI gets its vault path, passwords and the time.
 
 This is the edge of the program: it reads the environment, the terminal and
-the clock, so nothing below it has to.
+the clock, so nothing below it has to. The CLI's head start
+(`unlock_ahead.py`) reads the password here before anything else is
+imported, so this module imports nothing at load time that it can put off.
 """
 
 from __future__ import annotations
@@ -9,12 +11,12 @@ from __future__ import annotations
 import os
 import sys
 import time
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing delays the head start
 if TYPE_CHECKING:
     import argparse
+    from datetime import datetime
+    from pathlib import Path
 
 VAULT_ENV = "DESKTOP_2FA_VAULT"
 PASSWORD_ENV = "DESKTOP_2FA_PASSWORD"  # noqa: S105 - a variable name
@@ -28,6 +30,8 @@ class UserError(Exception):
 
 def vault_path(args: argparse.Namespace) -> Path:
     """--vault, else $DESKTOP_2FA_VAULT, else the platform's user data folder."""
+    from pathlib import Path
+
     explicit = getattr(args, "vault", None) or os.environ.get(VAULT_ENV)
     if explicit:
         return Path(explicit).expanduser()
@@ -38,7 +42,8 @@ def vault_path(args: argparse.Namespace) -> Path:
 
 def read_password_file(path: str) -> str:
     try:
-        text = Path(path).expanduser().read_text(encoding="utf-8")
+        with open(os.path.expanduser(path), encoding="utf-8") as f:
+            text = f.read()
     except OSError as e:
         raise UserError(f"cannot read password file {path}: {e.strerror or e}") from e
     except UnicodeDecodeError as e:
@@ -63,7 +68,11 @@ def prompt(question: str) -> str:
 
 def password(args: argparse.Namespace, question: str = "Vault password: ") -> str:
     """The current vault password: --password-file, else the env var, else a prompt."""
-    file = getattr(args, "password_file", None)
+    return password_from(getattr(args, "password_file", None), question)
+
+
+def password_from(file: str | None, question: str = "Vault password: ") -> str:
+    """`password` for a --password-file value (None: not given)."""
     if file:
         return read_password_file(file)
     env = os.environ.get(PASSWORD_ENV)
@@ -102,4 +111,6 @@ def now() -> float:
 
 
 def now_dt() -> datetime:
+    from datetime import UTC, datetime
+
     return datetime.now(UTC)

@@ -14,9 +14,58 @@ from desktop_2fa.core.text import LINE_LIMIT, escaped, json_safe, shown
 if TYPE_CHECKING:
     import argparse
 
+    from desktop_2fa.cli.bundled_server import BundledServer
     from desktop_2fa.enroll.client import AuthClient
 
 SERVER_PASSWORD_ENV = "DESKTOP_2FA_SERVER_PASSWORD"  # noqa: S105 - a variable name
+
+
+def _server_options(p: argparse.ArgumentParser, *, required: bool) -> None:
+    from desktop_2fa.cli.parser import number
+
+    p.add_argument("--server", required=required, metavar="URL",
+                   help="the server as better-auth's client takes it: http://127.0.0.1:3000 "
+                   "means http://127.0.0.1:3000/api/auth; a URL with a path "
+                   "(https://host/auth) is the auth base itself")  # fmt: skip
+    p.add_argument("--timeout", type=number(0, inclusive=False), default=10.0, metavar="SECONDS",
+                   help="connect/read timeout (default 10)")  # fmt: skip
+    p.add_argument("--insecure", action="store_true",
+                   help="do not verify TLS certificates (test servers only)")  # fmt: skip
+
+
+def _account_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--email", required=True, help="the server account's e-mail")
+    p.add_argument("--server-password-file", metavar="PATH",
+                   help="read the server account's password from PATH "
+                   "(default: $DESKTOP_2FA_SERVER_PASSWORD, else a prompt)")  # fmt: skip
+
+
+def options_enroll(p: argparse.ArgumentParser) -> None:
+    _server_options(p, required=True)
+    _account_options(p)
+    p.add_argument("--sign-up", action="store_true", help="create the server account first")
+    p.add_argument("--name", default="", help="display name for --sign-up")
+
+
+def options_sign_in(p: argparse.ArgumentParser) -> None:
+    _server_options(p, required=True)
+    _account_options(p)
+    p.add_argument("--account", metavar="ACCOUNT",
+                   help="vault account to use when none is marked as enrolled there")  # fmt: skip
+    p.add_argument("--backup-code", nargs="?", const="", metavar="CODE",
+                   help="answer with a backup code (default: the first unused one)")  # fmt: skip
+
+
+def options_roundtrip(p: argparse.ArgumentParser) -> None:
+    from desktop_2fa.cli.parser import number
+
+    _server_options(p, required=False)
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print the report as JSON")
+    out.add_argument("--quiet", action="store_true", help="no live progress on stderr")
+    p.add_argument("--junit", metavar="FILE", help="also write the report as JUnit XML")
+    p.add_argument("--max-wait", type=number(0), default=70.0, metavar="SECONDS",
+                   help="total time to wait out rate limits (default 70)")  # fmt: skip
 
 
 def read_server_password(args: argparse.Namespace) -> str:
@@ -78,7 +127,7 @@ def cmd_sign_in(args: argparse.Namespace) -> int:
     from desktop_2fa.core.otp import generate, totp
     from desktop_2fa.enroll.errors import ServerError
     from desktop_2fa.enroll.flow import find_enrolled, mark_backup_code_used
-    from desktop_2fa.vault import edits
+    from desktop_2fa.vault import search
 
     vault = open_vault(args)
     server_password = read_server_password(args)
@@ -86,7 +135,7 @@ def cmd_sign_in(args: argparse.Namespace) -> int:
         # The same normalised URL the enrollment stored (AuthClient.base_url).
         account = find_enrolled(vault.data, client.base_url, args.email)
         if account is None and args.account:
-            account = edits.select_one(vault.data, args.account)
+            account = search.select_one(vault.data, args.account)
         try:
             result = client.sign_in(args.email, server_password)
             if not result.two_factor_redirect:
@@ -130,6 +179,24 @@ def cmd_sign_in(args: argparse.Namespace) -> int:
 
 
 def cmd_roundtrip(args: argparse.Namespace) -> int:
+    server = None
+    base_url = args.server
+    if base_url is None:
+        # First of all: the server starts in a process of its own while this one
+        # imports the client and makes the scratch vault (issue 13).
+        from desktop_2fa.cli import bundled_server
+
+        server = bundled_server.take_early() or bundled_server.start()
+        base_url = server.base_url
+        print(f"Started the bundled reference server at {base_url}", file=sys.stderr)
+    try:
+        return _roundtrip(args, base_url, server)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def _roundtrip(args: argparse.Namespace, base_url: str, server: BundledServer | None) -> int:
     import tempfile
     from pathlib import Path
 
@@ -140,39 +207,28 @@ def cmd_roundtrip(args: argparse.Namespace) -> int:
     from desktop_2fa.vault.rollback import SeenGenerations
     from desktop_2fa.vault.store import VaultFile
 
-    server = None
-    base_url = args.server
-    if base_url is None:
-        from desktop_2fa.app import start_reference_server  # the one launcher
-
-        server = start_reference_server()
-        base_url = server.base_url
-        print(f"Started the bundled reference server at {base_url}", file=sys.stderr)
-
     def live(result: object) -> None:
         if not (args.json or args.quiet):
             step = result  # a StepResult
             mark = {Outcome.PASSED: "ok  ", Outcome.FAILED: "FAIL", Outcome.SKIPPED: "skip"}
             print(f"  {mark[step.outcome]} {step.name}", file=sys.stderr)  # type: ignore[attr-defined]
 
-    try:
-        with tempfile.TemporaryDirectory(prefix="desktop-2fa-roundtrip-") as scratch:
-            # A scratch vault: the trip's throwaway account must not land in the
-            # user's own vault. Cheap KDF, as it holds nothing worth protecting.
-            seen = SeenGenerations(Path(scratch) / "generations.json")
-            vault = VaultFile(Path(scratch) / "vault.json", seen).create(
-                "roundtrip", kdf=KdfParams.new(time_cost=1, memory_kib=1024, lanes=1)
-            )
-            report = RoundTrip(
-                lambda: AuthClient(base_url, timeout=args.timeout, verify=not args.insecure),
-                vault,
-                clock=context.now,
-                max_wait=args.max_wait,
-                on_step=live,
-            ).run()
-    finally:
-        if server is not None:
-            server.stop()
+    with tempfile.TemporaryDirectory(prefix="desktop-2fa-roundtrip-") as scratch:
+        # A scratch vault: the trip's throwaway account must not land in the
+        # user's own vault. Cheap KDF, as it holds nothing worth protecting.
+        seen = SeenGenerations(Path(scratch) / "generations.json")
+        vault = VaultFile(Path(scratch) / "vault.json", seen).create(
+            "roundtrip", kdf=KdfParams.new(time_cost=1, memory_kib=1024, lanes=1)
+        )
+        report = RoundTrip(
+            lambda: AuthClient(base_url, timeout=args.timeout, verify=not args.insecure),
+            vault,
+            clock=context.now,
+            max_wait=args.max_wait,
+            on_step=live,
+        ).run()
+    if server is not None:
+        server.stop()  # done with it: no need to keep it while the report is written
     if args.json:
         print(json_safe(report.as_json()))
     else:  # server messages are in it: no raw control character reaches the terminal

@@ -11,12 +11,9 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Callable
 
 PROG = "desktop-2fa load"
 _RUN_TIME = re.compile(r"(\d+h)?(\d+m)?(\d+s)?|\d+")
-
-Handler = Callable[[argparse.Namespace], int]
 
 
 def _positive_int(text: str) -> int:
@@ -35,14 +32,10 @@ def _run_time(text: str) -> str:
     return text
 
 
-def register(
-    add: Callable[[str, Handler, str], argparse.ArgumentParser],
-    number: Callable[..., Callable[[str], float]],
-) -> None:
-    """Add the `load` subcommand (Locust is only looked for when it runs)."""
-    p = add("load", cmd_load,
-            "run enrollment round trips at scale on Locust, headless, and print its "
-            "statistics (needs pip install 'desktop-2fa[load]')")  # fmt: skip
+def options_load(p: argparse.ArgumentParser) -> None:
+    """The `load` subcommand's options (Locust is only looked for when it runs)."""
+    from desktop_2fa.cli.parser import number
+
     p.add_argument("--server", metavar="URL",
                    help="the server as better-auth's client takes it (no path means "
                    "/api/auth); for load tests, turn its rate limit off")  # fmt: skip

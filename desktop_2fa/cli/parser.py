@@ -1,21 +1,62 @@
-"""The `desktop-2fa` argument parser: every subcommand and its options."""
+"""The `desktop-2fa` argument parser: every subcommand, each built only when it is used.
+
+A subcommand is one line of `COMMANDS`: its name, the module of
+`desktop_2fa.cli` that holds it, and its one-line help. That module holds
+`cmd_<name>` (the handler) and, when the subcommand takes options,
+`options_<name>(parser)`; dashes in the name become underscores there
+(`backup-codes`: `cmd_backup_codes`). The module is imported only when its
+subcommand is given (or its --help asked for): `desktop-2fa code` loads
+neither the vault-editing commands nor the enrollment client, the server or
+Qt (issue 13; tests/cli/test_imports.py).
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import math
-from collections.abc import Callable
+import os
+import sys
+from collections.abc import Callable, Sequence
 
 from desktop_2fa import __version__
-from desktop_2fa.cli import audit_command, load_command, restore_command, transfer_commands
-from desktop_2fa.cli import enroll_commands as ec
-from desktop_2fa.cli import vault_commands as vc
+
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: `desktop-2fa code` never imports typing
+if TYPE_CHECKING:
+    from typing import Any
 
 Handler = Callable[[argparse.Namespace], int]
 PROG = "desktop-2fa"
 
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("vault_commands", "create a new, empty vault"),
+    "add": ("vault_commands", "add an account from an otpauth:// URI"),
+    "list": ("read_commands", "list the accounts (no codes)"),
+    "code": ("read_commands", "print current codes and the seconds they stay valid"),
+    "remove": ("vault_commands", "remove an account and its backup codes"),
+    "passwd": ("vault_commands", "change the vault password"),
+    "backup-codes": ("vault_commands", "show or change an account's backup codes"),
+    "restore": ("restore_command", "list the vault's kept versions and restore one"),
+    "enroll": ("enroll_commands",
+               "turn on two-factor sign-in at a server; keep its secret and backup codes"),
+    "sign-in": ("enroll_commands",
+                "sign in to a server, answering the second factor from the vault"),
+    "roundtrip": ("enroll_commands",
+                  "run the whole enrollment round trip and report each step "
+                  "(no --server: against the bundled reference server)"),
+    "audit": ("audit_command",
+              "audit a two-factor deployment: TOTP replays, brute-force limits, backup codes, "
+              "challenge and session cookies, the Origin check, enumeration"),
+    "load": ("load_command",
+             "run enrollment round trips at scale on Locust, headless, and print its "
+             "statistics (needs pip install 'desktop-2fa[load]')"),
+    "import": ("transfer_commands", "import accounts from another authenticator's export"),
+    "scan": ("transfer_commands", "read QR codes from an image, the screen or a camera"),
+    "export": ("transfer_commands", "export the accounts for another authenticator or a backup"),
+}  # fmt: skip
 
-def _number(minimum: float, *, inclusive: bool = True) -> Callable[[str], float]:
+
+def number(minimum: float, *, inclusive: bool = True) -> Callable[[str], float]:
     """An argparse type: a finite number at or above (or above) `minimum`."""
 
     def parse(text: str) -> float:
@@ -36,16 +77,41 @@ def _number(minimum: float, *, inclusive: bool = True) -> Callable[[str], float]
 _MAX_UNIX_TIME = 253402300799
 
 
-def _unix_time(text: str) -> float:
-    value = _number(0)(text)
+def unix_time(text: str) -> float:
+    """An argparse type: a Unix time from 1970 to the year 9999."""
+    value = number(0)(text)
     if value > _MAX_UNIX_TIME:
         raise argparse.ArgumentTypeError(f"must be before the year 10000, got {text!r}")
     return value
 
 
+def _columns() -> int:
+    """The terminal's width, as `shutil.get_terminal_size` finds it ($COLUMNS first)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    """argparse's formatter with its width given, so that shutil is not imported.
+
+    argparse makes a formatter for every option it adds, and left to itself
+    each asks shutil for the terminal width: importing shutil (with zlib, bz2
+    and lzma) is 2 ms of the time `desktop-2fa code` takes (issue 13).
+    """
+    return argparse.HelpFormatter(prog, width=_columns() - 2)
+
+
 def _common() -> argparse.ArgumentParser:
     """Options every subcommand takes, before or after its name."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = argparse.ArgumentParser(add_help=False, formatter_class=_formatter)
     # SUPPRESS keeps a subcommand's unset option from hiding the top-level one.
     common.add_argument(
         "--vault",
@@ -63,117 +129,63 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
+class _Subcommand(argparse.ArgumentParser):
+    """A subcommand's parser, made only when its subcommand is given.
+
+    argparse keeps a parser per subcommand and uses it for nothing but parsing
+    that subcommand's arguments (`parse_known_args`). Making all of them costs
+    `desktop-2fa code` 2 ms (gettext looks up a translation file for each
+    label), so until then only what makes it is kept; then its module adds the
+    options and the handler.
+    """
+
+    def __init__(self, *, module: str, **kwargs: Any) -> None:  # ArgumentParser's: in _build
+        self._module = module
+        self._kwargs: dict[str, Any] | None = kwargs
+
+    def _build(self) -> None:
+        kwargs = self._kwargs
+        if kwargs is None:
+            return
+        self._kwargs = None
+        super().__init__(**kwargs)
+        module = importlib.import_module(f"desktop_2fa.cli.{self._module}")
+        command = self.prog.rsplit(" ", 1)[-1].replace("-", "_")
+        options = getattr(module, f"options_{command}", None)
+        if options is not None:
+            options(self)
+        self.set_defaults(handler=getattr(module, f"cmd_{command}"))
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        self._build()
+        return super().parse_known_args(args, namespace)
+
+    def format_help(self) -> str:
+        self._build()
+        return super().format_help()
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _common()
     parser = argparse.ArgumentParser(
         prog=PROG,
         parents=[common],
+        formatter_class=_formatter,
         description="Desktop TOTP/HOTP authenticator with an encrypted vault. "
         "With no command, opens the desktop app.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    def add(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
-        p.set_defaults(handler=handler)
-        return p
-
-    p = add("init", vc.cmd_init, "create a new, empty vault")
-    p.add_argument("--kdf-memory-mib", type=int, default=256, metavar="MIB",
-                   help="Argon2id memory in MiB (at least 64; default 256)")  # fmt: skip
-    p.add_argument("--kdf-passes", type=int, default=3, metavar="N",
-                   help="Argon2id passes (at least 3; default 3)")  # fmt: skip
-    p.add_argument("--kdf-lanes", type=int, default=4, metavar="N",
-                   help="Argon2id lanes (default 4)")  # fmt: skip
-    p.add_argument("--new-password-file", metavar="PATH", help="read the new password from PATH")
-
-    p = add("add", vc.cmd_add, "add an account from an otpauth:// URI")
-    p.add_argument("uri", metavar="URI", help="otpauth://... ('-' reads it from stdin)")
-    p.add_argument("--note", default="", help="a note kept with the account")
-    p.add_argument("--group", default="", help="a group name to sort the account under")
-    p.add_argument("--favourite", action="store_true", help="list the account first")
-
-    p = add("list", vc.cmd_list, "list the accounts (no codes)")
-    p.add_argument("--json", action="store_true", help="print JSON")
-
-    p = add("code", vc.cmd_code, "print current codes and the seconds they stay valid")
-    p.add_argument("query", nargs="?", metavar="QUERY",
-                   help="part of an issuer, name, group or id; an HOTP account's "
-                   "code is only produced (and its counter advanced) when it alone "
-                   "matches")  # fmt: skip
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--at", type=_unix_time, metavar="UNIX_TIME",
-                   help="compute codes for this time instead of now")  # fmt: skip
-
-    p = add("remove", vc.cmd_remove, "remove an account and its backup codes")
-    p.add_argument("account", metavar="ACCOUNT", help="issuer, name or id of the account")
-    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-
-    p = add("passwd", vc.cmd_passwd, "change the vault password")
-    p.add_argument("--new-password-file", metavar="PATH",
-                   help="read the new password from PATH "
-                   "(default: $DESKTOP_2FA_NEW_PASSWORD, else asked twice)")  # fmt: skip
-
-    p = add("backup-codes", vc.cmd_backup_codes, "show or change an account's backup codes")
-    p.add_argument("account", metavar="ACCOUNT", help="issuer, name or id of the account")
-    action = p.add_mutually_exclusive_group()
-    action.add_argument("--add", nargs="+", metavar="CODE",
-                        help="add codes ('-' reads a pasted block from stdin)")  # fmt: skip
-    action.add_argument("--use", metavar="CODE", help="mark a code used")
-    action.add_argument("--unuse", metavar="CODE", help="mark a code unused again")
-    action.add_argument("--json", action="store_true", help="print JSON")
-
-    restore_command.register(add)
-    _add_server_commands(add)
-    audit_command.register(add, _number)
-    load_command.register(add, _number)
-    transfer_commands.register(add)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Subcommand)
+    for name, (module, help_text) in COMMANDS.items():
+        # typeshed types `parents` after parser_class; argparse takes any parser
+        sub.add_parser(
+            name,
+            parents=[common],  # type: ignore[list-item]
+            help=help_text,
+            description=help_text,
+            formatter_class=_formatter,
+            module=module,
+        )
     return parser
-
-
-def _server_options(p: argparse.ArgumentParser, *, required: bool) -> None:
-    p.add_argument("--server", required=required, metavar="URL",
-                   help="the server as better-auth's client takes it: http://127.0.0.1:3000 "
-                   "means http://127.0.0.1:3000/api/auth; a URL with a path "
-                   "(https://host/auth) is the auth base itself")  # fmt: skip
-    p.add_argument("--timeout", type=_number(0, inclusive=False), default=10.0, metavar="SECONDS",
-                   help="connect/read timeout (default 10)")  # fmt: skip
-    p.add_argument("--insecure", action="store_true",
-                   help="do not verify TLS certificates (test servers only)")  # fmt: skip
-
-
-def _account_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--email", required=True, help="the server account's e-mail")
-    p.add_argument("--server-password-file", metavar="PATH",
-                   help="read the server account's password from PATH "
-                   "(default: $DESKTOP_2FA_SERVER_PASSWORD, else a prompt)")  # fmt: skip
-
-
-def _add_server_commands(add: Callable[[str, Handler, str], argparse.ArgumentParser]) -> None:
-    p = add("enroll", ec.cmd_enroll,
-            "turn on two-factor sign-in at a server; keep its secret and backup codes")  # fmt: skip
-    _server_options(p, required=True)
-    _account_options(p)
-    p.add_argument("--sign-up", action="store_true", help="create the server account first")
-    p.add_argument("--name", default="", help="display name for --sign-up")
-
-    p = add("sign-in", ec.cmd_sign_in,
-            "sign in to a server, answering the second factor from the vault")  # fmt: skip
-    _server_options(p, required=True)
-    _account_options(p)
-    p.add_argument("--account", metavar="ACCOUNT",
-                   help="vault account to use when none is marked as enrolled there")  # fmt: skip
-    p.add_argument("--backup-code", nargs="?", const="", metavar="CODE",
-                   help="answer with a backup code (default: the first unused one)")  # fmt: skip
-
-    p = add("roundtrip", ec.cmd_roundtrip,
-            "run the whole enrollment round trip and report each step "
-            "(no --server: against the bundled reference server)")  # fmt: skip
-    _server_options(p, required=False)
-    out = p.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true", help="print the report as JSON")
-    out.add_argument("--quiet", action="store_true", help="no live progress on stderr")
-    p.add_argument("--junit", metavar="FILE", help="also write the report as JUnit XML")
-    p.add_argument("--max-wait", type=_number(0), default=70.0, metavar="SECONDS",
-                   help="total time to wait out rate limits (default 70)")  # fmt: skip

@@ -23,7 +23,7 @@ from desktop_2fa.core.text import shown
 from desktop_2fa.vault.errors import CorruptVault, KdfTooCostly, VaultNotFound, VersionNotFound
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Sequence
 
     from desktop_2fa.vault.versions import KeptVersion, UnlockedVersion
 
@@ -134,10 +134,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(
-    add: Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser],
-) -> None:
-    p = add("restore", cmd_restore, "list the vault's kept versions and restore one")
+def options_restore(p: argparse.ArgumentParser) -> None:
     p.add_argument("version", nargs="?", metavar="VERSION",
                    help="the number of a kept version, as listed")  # fmt: skip
     choice = p.add_mutually_exclusive_group()

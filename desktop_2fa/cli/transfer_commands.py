@@ -1,8 +1,8 @@
 """Subcommands that move accounts in and out: import, scan, export.
 
-Wired into the parser by `register(add)` with main.py's `add` helper. Heavy
-modules (OpenCV, zxing-cpp, numpy, Qt, cryptography) are imported inside the
-handlers: `desktop-2fa code` builds this parser too and must not load them.
+The parser (`parser.COMMANDS`) imports this module only for these three
+commands. Heavy modules (OpenCV, zxing-cpp, numpy, Qt, cryptography) are
+imported inside the handlers: `scan IMAGE` must not load the vault or Qt.
 Package errors become `UserError`, i.e. one line on stderr and exit status 1.
 """
 
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from desktop_2fa.vault.model import VaultData
 
 Handler = Callable[[argparse.Namespace], int]
-AddCommand = Callable[[str, Handler, str], argparse.ArgumentParser]
 
 IMPORT_PASSWORD_ENV = "DESKTOP_2FA_IMPORT_PASSWORD"  # noqa: S105 - a variable name
 EXPORT_PASSWORD_ENV = "DESKTOP_2FA_EXPORT_PASSWORD"  # noqa: S105
@@ -306,9 +305,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 # --- wiring --------------------------------------------------------------------------
 
 
-def register(add: AddCommand) -> None:
-    """Add `import`, `scan` and `export` through main.py's `add(name, handler, help)`."""
-    p = add("import", cmd_import, "import accounts from another authenticator's export")
+def options_import(p: argparse.ArgumentParser) -> None:
     p.epilog = f"Not supported: {IMPORT_NOT_SUPPORTED}"
     p.add_argument("files", nargs="+", metavar="FILE",
                    help="export files (give all QR images of a Google export at once)")  # fmt: skip
@@ -318,7 +315,8 @@ def register(add: AddCommand) -> None:
                    help="read encrypted exports' password from the first line of PATH "
                    f"(default: ${IMPORT_PASSWORD_ENV}, else a prompt)")  # fmt: skip
 
-    p = add("scan", cmd_scan, "read QR codes from an image, the screen or a camera")
+
+def options_scan(p: argparse.ArgumentParser) -> None:
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("image", nargs="?", metavar="IMAGE", help="an image file to read")
     source.add_argument("--screen", action="store_true", help="read every screen")
@@ -331,7 +329,8 @@ def register(add: AddCommand) -> None:
                    help="add the accounts to the vault instead of printing their URIs "
                    "(printed URIs contain the secrets)")  # fmt: skip
 
-    p = add("export", cmd_export, "export the accounts for another authenticator or a backup")
+
+def options_export(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", type=_export_format, required=True, metavar="NAME",
                    help=f"the output format ({', '.join(EXPORT_FORMATS)})")  # fmt: skip
     p.add_argument("out", metavar="OUT",

@@ -10,13 +10,13 @@ until they choose.
 from __future__ import annotations
 
 import sys
-from datetime import datetime
-from typing import TYPE_CHECKING
 
 from desktop_2fa.cli import context
 
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: `desktop-2fa code` never imports typing
 if TYPE_CHECKING:
     import argparse
+    from datetime import datetime
 
     from desktop_2fa.vault.rollback import RollbackStatus
     from desktop_2fa.vault.store import OpenVault
@@ -47,11 +47,15 @@ def rollback_line(status: RollbackStatus) -> str:
     )
 
 
-def open_vault(args: argparse.Namespace, *, warn: bool = True) -> OpenVault:
-    """Unlock the vault the arguments name; print the rollback line if it applies."""
+def open_vault(args: argparse.Namespace, *, warn: bool = True, lazy: bool = False) -> OpenVault:
+    """Unlock the vault the arguments name; print the rollback line if it applies.
+
+    Args:
+        lazy: build accounts as they are used (`VaultFile.unlock`).
+    """
     from desktop_2fa.vault.store import VaultFile
 
-    vault = VaultFile(context.vault_path(args)).unlock(context.password(args))
+    vault = VaultFile(context.vault_path(args)).unlock(context.password(args), lazy=lazy)
     if warn and vault.rollback is not None:
         print(rollback_line(vault.rollback), file=sys.stderr)
     return vault

@@ -7,28 +7,28 @@ a background thread before the argument parser, the crypto library and the
 vault model are imported; those imports then run on the other core. The real
 unlock later asks for the same key and simply collects it (`argon2id.derive`).
 
+Whatever runs before the derivation starts adds to every `code`, so this
+module and what it imports stay light: the header is read from the end of the
+file (`header.peek`, not the whole 6 MB of a 10,000-account vault), and
+nothing here imports typing, dataclasses, pathlib or the crypto library.
+
 Everything here is best effort and silent: on any doubt it does nothing, and
 the normal path reports every error properly. It says nothing twice: the
 password comes from `context.password` (the same first-line rule), and the
-header goes through the envelope's own checks and the KDF ceilings.
+header goes through the envelope's own checks and the KDF ceilings
+(`header.check_format`, `header.kdf_values`).
 """
 
 from __future__ import annotations
 
-import json
 import os
-from argparse import Namespace
 
 from desktop_2fa.cli import context
-from desktop_2fa.vault import argon2id, envelope
-from desktop_2fa.vault.errors import VaultError
-from desktop_2fa.vault.kdf import from_header
 
 # Commands that unlock the vault with the current password.
 _UNLOCKING = {"code", "list", "add", "remove", "backup-codes", "passwd", "export", "enroll",
               "sign-in", "import", "restore"}  # fmt: skip
 _WITH_VALUE = {"--vault", "--password-file"}
-_MAX_HEADER_READ = 64 * 2**20  # the same bound the real unlock puts on the file
 
 
 def _options(arguments: list[str]) -> tuple[int | None, dict[str, str]]:
@@ -64,11 +64,16 @@ def start(arguments: list[str]) -> None:
         return  # the default folder needs platformdirs; not worth it for a guess
     if "--password-file" not in values and context.PASSWORD_ENV not in os.environ:
         return  # a prompt comes later; no head start to be had
+    # Only now: `scan`, `roundtrip`... need none of this.
+    from desktop_2fa.vault import argon2id, header
+    from desktop_2fa.vault.errors import VaultError
+
     try:
-        password = context.password(Namespace(password_file=values.get("--password-file")))
-        with open(os.path.expanduser(path), "rb") as f:
-            header = envelope.check_format(json.loads(f.read(_MAX_HEADER_READ)))
-        params = from_header(header.get("kdf"))
-    except (context.UserError, VaultError, OSError, ValueError, RecursionError):
+        password = context.password_from(values.get("--password-file"))
+        members = header.peek(os.path.expanduser(path))
+        if members is None:
+            return  # not laid out as desktop-2fa writes it: the unlock will say why
+        kdf = header.kdf_values(header.check_format(members).get("kdf"))
+    except (context.UserError, VaultError, OSError):
         return
-    argon2id.prefetch(password, params)
+    argon2id.prefetch(password, *kdf)

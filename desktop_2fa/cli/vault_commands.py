@@ -1,38 +1,67 @@
-"""Subcommands that work on the vault: init, add, list, code, remove, passwd, backup-codes.
+"""Subcommands that change the vault: init, add, remove, passwd, backup-codes.
 
-Heavy modules are imported inside the handlers: `desktop-2fa code` has a
-150 ms budget in a fresh process and must load only what it uses.
+Reading (`list`, `code`) is in `read_commands.py`. Heavy modules are imported
+inside the handlers.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
-import math
 import sys
-from typing import TYPE_CHECKING, Any
 
 from desktop_2fa.cli import context
 from desktop_2fa.cli.context import UserError
-from desktop_2fa.cli.unlock import RESTORE_ADVICE
+from desktop_2fa.cli.read_commands import print_json
 from desktop_2fa.cli.unlock import open_vault as _open
-from desktop_2fa.core.text import json_safe, shown
-from desktop_2fa.vault.errors import AmbiguousAccount, RollbackHold
+from desktop_2fa.core.text import shown
 from desktop_2fa.vault.kdf import KdfParams
-from desktop_2fa.vault.model import Account, VaultData
-from desktop_2fa.vault.store import OpenVault, VaultFile
+from desktop_2fa.vault.store import VaultFile
 
-if TYPE_CHECKING:
-    from desktop_2fa.core.params import Code
+
+def options_init(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--kdf-memory-mib", type=int, default=256, metavar="MIB",
+                   help="Argon2id memory in MiB (at least 64; default 256)")  # fmt: skip
+    p.add_argument("--kdf-passes", type=int, default=3, metavar="N",
+                   help="Argon2id passes (at least 3; default 3)")  # fmt: skip
+    p.add_argument("--kdf-lanes", type=int, default=4, metavar="N",
+                   help="Argon2id lanes (default 4)")  # fmt: skip
+    p.add_argument("--new-password-file", metavar="PATH", help="read the new password from PATH")
+
+
+def options_add(p: argparse.ArgumentParser) -> None:
+    p.add_argument("uri", metavar="URI", help="otpauth://... ('-' reads it from stdin)")
+    p.add_argument("--note", default="", help="a note kept with the account")
+    p.add_argument("--group", default="", help="a group name to sort the account under")
+    p.add_argument("--favourite", action="store_true", help="list the account first")
+
+
+def options_remove(p: argparse.ArgumentParser) -> None:
+    p.add_argument("account", metavar="ACCOUNT", help="issuer, name or id of the account")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+
+def options_passwd(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--new-password-file", metavar="PATH",
+                   help="read the new password from PATH "
+                   "(default: $DESKTOP_2FA_NEW_PASSWORD, else asked twice)")  # fmt: skip
+
+
+def options_backup_codes(p: argparse.ArgumentParser) -> None:
+    p.add_argument("account", metavar="ACCOUNT", help="issuer, name or id of the account")
+    action = p.add_mutually_exclusive_group()
+    action.add_argument("--add", nargs="+", metavar="CODE",
+                        help="add codes ('-' reads a pasted block from stdin)")  # fmt: skip
+    action.add_argument("--use", metavar="CODE", help="mark a code used")
+    action.add_argument("--unuse", metavar="CODE", help="mark a code unused again")
+    action.add_argument("--json", action="store_true", help="print JSON")
 
 
 def _kdf(args: argparse.Namespace) -> KdfParams:
     """The Argon2id parameters `init` was asked for, within what a vault may use."""
-    from desktop_2fa.vault import kdf
+    from desktop_2fa.vault import header
     from desktop_2fa.vault.errors import InvalidKdfParams, KdfTooCostly
 
-    if args.kdf_memory_mib * 1024 < kdf.MIN_MEMORY_KIB or args.kdf_passes < kdf.MIN_TIME_COST:
+    if args.kdf_memory_mib * 1024 < header.MIN_MEMORY_KIB or args.kdf_passes < header.MIN_TIME_COST:
         raise UserError("key derivation must use at least 64 MiB and 3 passes")
     try:
         return KdfParams.new(
@@ -86,142 +115,11 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def _account_json(a: Account) -> dict[str, Any]:
-    p = a.params
-    return {
-        "id": a.id,
-        "issuer": a.issuer,
-        "name": a.name,
-        "kind": p.kind.value,
-        "algorithm": p.algorithm.value,
-        "digits": p.digits,
-        "period": p.period if p.is_time_based else None,
-        "counter": None if p.is_time_based else p.counter,
-        "group": a.group,
-        "favourite": a.favourite,
-        "note": a.note,
-        "backup_codes": {"total": len(a.backup_codes.codes), "unused": a.backup_codes.unused},
-        "enrollment": None
-        if a.enrollment is None
-        else {"server": a.enrollment.server, "email": a.enrollment.email},
-    }
-
-
-def _print_json(value: object) -> None:
-    # Control characters inside strings are escaped by JSON itself; C1 controls
-    # and bidi overrides are not with ensure_ascii=False, so `json_safe` does it.
-    print(json_safe(json.dumps(value, ensure_ascii=False, indent=2)))
-
-
-def _sorted(data: VaultData) -> list[Account]:
-    return sorted(
-        data.accounts, key=lambda a: (not a.favourite, a.issuer.casefold(), a.name.casefold())
-    )
-
-
-def cmd_list(args: argparse.Namespace) -> int:
-    accounts = _sorted(_open(args).data)
-    if args.json:
-        _print_json([_account_json(a) for a in accounts])
-        return 0
-    if not accounts:
-        print("The vault is empty. Add an account with 'desktop-2fa add URI'.")
-        return 0
-    for a in accounts:
-        star = "*" if a.favourite else " "
-        codes = f"{a.backup_codes.unused}/{len(a.backup_codes.codes)} backup codes"
-        group = f"  [{shown(a.group)}]" if a.group else ""
-        print(f"{star} {a.id[:8]}  {shown(a.label):<40} {a.params.kind.value:<5} {codes}{group}")
-    return 0
-
-
-def _hotp_code(vault: OpenVault, account: Account, at: float) -> Code:
-    """Use up the account's next HOTP counter, durably, before its code is shown.
-
-    The code is computed inside the edit, from the latest counter in the
-    file, so two programs never hand out the same counter value.
-    """
-    from desktop_2fa.core.otp import generate
-    from desktop_2fa.vault import edits
-
-    try:
-        vault.check_hotp_allowed()
-    except RollbackHold as e:
-        raise UserError(f"{e}; {RESTORE_ADVICE}") from e
-    issued: list[Code] = []
-
-    def step(data: VaultData) -> VaultData:
-        issued.append(generate(edits.get_account(data, account.id).params, at))
-        return edits.advance_counter(data, account.id, context.now_dt())
-
-    vault.apply(step)
-    return issued[-1]
-
-
-def cmd_code(args: argparse.Namespace) -> int:
-    from desktop_2fa.core.otp import generate
-    from desktop_2fa.vault import edits
-
-    vault = _open(args)
-    at = context.now() if args.at is None else args.at
-    found = edits.find(vault.data, args.query or "")
-    if args.query and not found:
-        raise UserError(f"no account matches '{shown(args.query)}'")
-    if args.query and len(found) > 1:
-        # an exact name picks one account out of several substring matches
-        with contextlib.suppress(AmbiguousAccount):
-            found = [edits.select_one(vault.data, args.query)]
-    # HOTP: generating a code uses up its counter (RFC 4226 section 7.2), so a
-    # code is only produced when that one account was asked for.
-    single = len(found) == 1 and bool(args.query)
-    rows = []
-    for a in _sorted(VaultData(accounts=tuple(found))):
-        p = a.params
-        if p.is_time_based:
-            code: Code | None = generate(p, at)
-        elif single:
-            code = _hotp_code(vault, a, at)
-        else:
-            code = None
-        left = None if code is None else code.seconds_left(at)
-        rows.append((a, code, left))
-
-    if args.json:
-        _print_json(
-            [
-                {
-                    "id": a.id,
-                    "issuer": a.issuer,
-                    "name": a.name,
-                    "kind": a.params.kind.value,
-                    "code": None if c is None else c.value,
-                    "valid_from": None if c is None else c.valid_from,
-                    "valid_to": None if c is None else c.valid_to,
-                    "seconds_left": None if left is None else math.ceil(left),
-                    "counter": None if c is None else c.counter,
-                }
-                for a, c, left in rows
-            ]
-        )
-        return 0
-    if not rows:
-        print("The vault is empty. Add an account with 'desktop-2fa add URI'.")
-    for a, c, left in rows:
-        label = shown(a.label)
-        if c is None:
-            print(f"{'-':<10}  {'':>4}  {label}  (HOTP: ask for it by name to use a code)")
-        elif left is None:
-            print(f"{c.value:<10}  {'':>4}  {label}  (HOTP counter {c.counter})")
-        else:
-            print(f"{c.value:<10}  {math.ceil(left):>3}s  {label}")
-    return 0
-
-
 def cmd_remove(args: argparse.Namespace) -> int:
-    from desktop_2fa.vault import edits
+    from desktop_2fa.vault import edits, search
 
     vault = _open(args)
-    account = edits.select_one(vault.data, args.account)
+    account = search.select_one(vault.data, args.account)
     label = shown(account.label)
     if not args.yes:
         if not sys.stdin.isatty():
@@ -253,10 +151,10 @@ def _split_codes(values: list[str]) -> list[str]:
 
 
 def cmd_backup_codes(args: argparse.Namespace) -> int:
-    from desktop_2fa.vault import edits
+    from desktop_2fa.vault import edits, search
 
     vault = _open(args)
-    account = edits.select_one(vault.data, args.account)
+    account = search.select_one(vault.data, args.account)
     label = shown(account.label)
     now = context.now_dt()
     if args.add:
@@ -274,7 +172,7 @@ def cmd_backup_codes(args: argparse.Namespace) -> int:
         return 0
     backup = account.backup_codes
     if args.json:
-        _print_json(
+        print_json(
             {
                 "account": {"id": account.id, "issuer": account.issuer, "name": account.name},
                 "source": backup.source.value,

@@ -17,19 +17,36 @@ This is the one place that knows which characters are unsafe.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
 
 from desktop_2fa.core.errors import CoreError
+
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: the CLI's head start imports this module
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 # C0 controls, DEL, C1 controls; the bidi embeddings, overrides, isolates and
 # marks (Unicode UAX #9: U+061C, U+200E/F, U+202A-U+202E, U+2066-U+2069); the
 # line and paragraph separators some terminals and widgets break lines on.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+_UNSAFE = "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]"
 # What `json.dumps(..., ensure_ascii=False)` leaves raw: it escapes C0 itself,
 # and a raw newline in its output is indentation, outside any string.
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+_UNSAFE_IN_JSON = "[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]"
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+@functools.cache
+def _pattern(characters: str) -> re.Pattern[str]:
+    # Compiled on first need: `desktop-2fa code` prints plain ASCII names and
+    # never needs either (issue 13).
+    return re.compile(characters)
+
+
+def _plain(text: str) -> bool:
+    """ASCII with no control character: nothing in it is unsafe (all the rest is not ASCII)."""
+    return text.isascii() and text.isprintable()
+
 
 ECHO_LIMIT = 80  # characters of one echoed value (a name, a query, a file name)
 LINE_LIMIT = 300  # characters of a whole error line
@@ -59,7 +76,9 @@ def _code_point(char: str) -> str:
 
 def unsafe_char(text: str) -> str | None:
     """The first control or bidi character in `text`, or None when it is clean."""
-    found = _UNSAFE.search(text)
+    if _plain(text):
+        return None
+    found = _pattern(_UNSAFE).search(text)
     return None if found is None else found.group()
 
 
@@ -86,7 +105,9 @@ def _escape_one(match: re.Match[str]) -> str:
 
 def escaped(text: str) -> str:
     """`text` with every unsafe character written out visibly (no length cap)."""
-    return _UNSAFE.sub(_escape_one, text)
+    if _plain(text):
+        return text
+    return _pattern(_UNSAFE).sub(_escape_one, text)
 
 
 def shown(text: str, limit: int = ECHO_LIMIT) -> str:
@@ -116,4 +137,6 @@ def json_safe(dumped: str) -> str:
     `json.dumps(..., ensure_ascii=False)` leaves C1 controls and bidi overrides
     raw; they can only occur inside strings, where `\\uXXXX` means the same.
     """
-    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
+    if dumped.isascii():
+        return dumped
+    return _pattern(_UNSAFE_IN_JSON).sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)

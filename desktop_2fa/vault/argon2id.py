@@ -9,12 +9,14 @@ of following it (see `prefetch`).
 
 from __future__ import annotations
 
+import _thread
 import os
-import threading
 
 from _argon2_cffi_bindings import ffi, lib
 
-from desktop_2fa.vault.kdf import KdfParams
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: this runs before the program is imported
+if TYPE_CHECKING:
+    from desktop_2fa.vault.kdf import KdfParams
 
 KEY_BYTES = 32
 
@@ -62,20 +64,43 @@ def _derive(secret: bytes, salt: bytes, time_cost: int, memory_kib: int, lanes: 
     return bytes(ffi.buffer(out, KEY_BYTES))
 
 
+class _Finished:
+    """`join()` for a thread started with `_thread`: returns once it has finished."""
+
+    def __init__(self) -> None:
+        self._running = _thread.allocate_lock()
+        self._running.acquire()
+
+    def done(self) -> None:
+        self._running.release()
+
+    def join(self) -> None:
+        with self._running:
+            pass
+
+
 class _Prefetch:
-    """One derivation started early; `derive` collects it when the inputs match."""
+    """One derivation started early; `derive` collects it when the inputs match.
+
+    Started with `_thread`, not `threading`: importing threading (with
+    functools and collections) first would delay the derivation by a
+    millisecond, and the head start is there to save milliseconds. Like a
+    daemon thread, it does not keep the process alive.
+    """
 
     def __init__(self, inputs: _Inputs) -> None:
         self.inputs = inputs
         self.result: bytes | None = None
-        self.thread = threading.Thread(target=self._run, name="argon2id-prefetch", daemon=True)
-        self.thread.start()
+        self.thread = _Finished()
+        _thread.start_new_thread(self._run, ())
 
     def _run(self) -> None:
         try:
             self.result = _derive(*self.inputs)
         except Argon2Failed:
             self.result = None  # `derive` will run it again and raise properly
+        finally:
+            self.thread.done()
 
 
 _pending: list[_Prefetch] = []
@@ -91,9 +116,13 @@ def _inputs(password: str, params: KdfParams) -> _Inputs:
     )
 
 
-def prefetch(password: str, params: KdfParams) -> None:
-    """Start deriving a key in the background; a later identical `derive` waits for it."""
-    _pending.append(_Prefetch(_inputs(password, params)))
+def prefetch(password: str, salt: bytes, time_cost: int, memory_kib: int, lanes: int) -> None:
+    """Start deriving a key in the background; a later identical `derive` waits for it.
+
+    Plain values rather than `KdfParams`: the head start checks them with
+    `header.kdf_values` before `kdf` (and `dataclasses`) is imported.
+    """
+    _pending.append(_Prefetch((password.encode("utf-8"), salt, time_cost, memory_kib, lanes)))
 
 
 def derive(password: str, params: KdfParams) -> bytes:

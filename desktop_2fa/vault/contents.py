@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import datetime
-from typing import Any
 
 from desktop_2fa.core.errors import CoreError
 from desktop_2fa.core.params import Algorithm, OtpKind, OtpParams
@@ -33,6 +32,10 @@ from desktop_2fa.vault.model import (
     Theme,
     VaultData,
 )
+
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: `desktop-2fa code` never imports typing
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _ts(value: datetime | None) -> str | None:
@@ -88,6 +91,22 @@ _KINDS = {k.value: k for k in OtpKind}
 _ALGORITHMS = {a.value: a for a in Algorithm}
 _SOURCES = {s.value: s for s in BackupSource}
 _NO_BACKUP_CODES = BackupCodeSet()
+
+
+# What a malformed payload raises while it is read; each becomes CorruptVault.
+_SHAPE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, binascii.Error, CoreError)
+
+
+def account_from_dict(d: Any) -> Account:
+    """One account of a format-1 payload (`LazyContents` builds them one by one).
+
+    Raises:
+        CorruptVault: it is not an account of a format-1 payload.
+    """
+    try:
+        return _account_from_dict(d)
+    except _SHAPE_ERRORS as e:
+        raise CorruptVault(f"unreadable contents: {type(e).__name__}") from e
 
 
 def _account_from_dict(d: dict[str, Any]) -> Account:
@@ -164,7 +183,7 @@ def from_dict(d: Any) -> VaultData:
             show_next_code=bool(raw.get("show_next_code", defaults.show_next_code)),
             **_view_from_dict(raw),
         )
-    except (KeyError, TypeError, ValueError, AttributeError, binascii.Error, CoreError) as e:
+    except _SHAPE_ERRORS as e:
         raise CorruptVault(f"unreadable contents: {type(e).__name__}") from e
     return VaultData(accounts=accounts, settings=settings)
 

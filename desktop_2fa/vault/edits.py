@@ -14,10 +14,8 @@ from datetime import datetime
 from desktop_2fa.core.account import AccountSpec
 from desktop_2fa.vault.errors import (
     AccountNotFound,
-    AmbiguousAccount,
     BackupCodeNotFound,
     DuplicateAccount,
-    NoAccountNamed,
 )
 from desktop_2fa.vault.model import (
     Account,
@@ -29,6 +27,10 @@ from desktop_2fa.vault.model import (
     Settings,
     VaultData,
 )
+
+# Finding accounts by what a user types lives in `search` (`desktop-2fa code`
+# loads it without the edits); still here for the callers of `edits.find`.
+from desktop_2fa.vault.search import choose, find, matches, select_one  # noqa: F401
 
 
 def _identity(kind: object, secret: bytes) -> tuple[object, bytes]:
@@ -179,59 +181,6 @@ def advance_counter(data: VaultData, account_id: str, now: datetime) -> VaultDat
     account = get_account(data, account_id)
     params = dataclasses.replace(account.params, counter=account.params.counter + 1)
     return replace_account(data, dataclasses.replace(account, params=params, updated_at=now))
-
-
-def matches(account: Account, query: str) -> bool:
-    """Case-insensitive match on issuer, name, "issuer:name", group or id prefix."""
-    q = query.casefold().strip()
-    if not q:
-        return True
-    haystack = (
-        account.issuer.casefold(),
-        account.name.casefold(),
-        f"{account.issuer}:{account.name}".casefold(),
-        account.group.casefold(),
-    )
-    return any(q in h for h in haystack) or account.id.startswith(q)
-
-
-def find(data: VaultData, query: str) -> list[Account]:
-    return [a for a in data.accounts if matches(a, query)]
-
-
-def select_one(data: VaultData, query: str) -> Account:
-    """The single account `query` names.
-
-    An exact match on the label, "issuer:name", the name or the id wins over
-    substring matches, so "GitHub" can be chosen even next to "GitHub Enterprise".
-
-    Raises:
-        NoAccountNamed: the query is blank (it would match every account).
-        AccountNotFound, AmbiguousAccount
-    """
-    if not query.strip():
-        raise NoAccountNamed()
-    found = find(data, query)
-    if not found:
-        raise AccountNotFound(query)
-    if len(found) == 1:
-        return found[0]
-    q = query.casefold().strip()
-    exact = [
-        a
-        for a in found
-        if q
-        in (
-            a.id,
-            a.label.casefold(),
-            a.issuer.casefold(),
-            a.name.casefold(),
-            f"{a.issuer}:{a.name}".casefold(),
-        )
-    ]
-    if len(exact) == 1:
-        return exact[0]
-    raise AmbiguousAccount(query, [a.label for a in (exact or found)])
 
 
 # "1.", "2)", "#3", bullets: list decorations around codes pasted from a web page.

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: the CLI's head start imports this module
+if TYPE_CHECKING:
+    from pathlib import Path
 
-from desktop_2fa.core.text import listed, shown
+
+def _shown(text: str) -> str:
+    # core.text compiles its patterns on import; the head start never needs them.
+    from desktop_2fa.core.text import shown
+
+    return shown(text)
+
+
+def _listed(items: list[str]) -> str:
+    from desktop_2fa.core.text import listed
+
+    return listed(items)
 
 
 class VaultError(Exception):
@@ -134,7 +147,7 @@ class RollbackPending(VaultError):
 
 class AccountNotFound(VaultError):
     def __init__(self, query: str) -> None:
-        super().__init__(f"no account matches '{shown(query)}'")
+        super().__init__(f"no account matches '{_shown(query)}'")
         self.query = query
 
 
@@ -146,7 +159,7 @@ class NoAccountNamed(VaultError):
 class AmbiguousAccount(VaultError):
     def __init__(self, query: str, labels: list[str]) -> None:
         super().__init__(
-            f"'{shown(query)}' matches {len(labels)} accounts ({listed(labels)}); "
+            f"'{_shown(query)}' matches {len(labels)} accounts ({_listed(labels)}); "
             "be more specific or use the id"
         )
         self.query = query
@@ -155,11 +168,11 @@ class AmbiguousAccount(VaultError):
 
 class DuplicateAccount(VaultError):
     def __init__(self, label: str) -> None:
-        super().__init__(f"{shown(label)} is already in the vault with the same secret")
+        super().__init__(f"{_shown(label)} is already in the vault with the same secret")
         self.label = label
 
 
 class BackupCodeNotFound(VaultError):
     def __init__(self, label: str) -> None:
-        super().__init__(f"{shown(label)} has no backup code like that")
+        super().__init__(f"{_shown(label)} has no backup code like that")
         self.label = label

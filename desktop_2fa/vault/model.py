@@ -1,4 +1,8 @@
-"""What the vault holds, as frozen values. Changes make new values (see `edits.py`)."""
+"""What the vault holds, as frozen values. Changes make new values (see `edits.py`).
+
+Every class has a docstring: for one without, `dataclasses` works one out
+with `inspect.signature`, time that `desktop-2fa code` does not have.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from desktop_2fa.core.params import OtpParams
 
 @dataclass(frozen=True, slots=True)
 class BackupCode:
+    """One backup code, and whether (and when) it was used."""
+
     code: str
     used: bool = False
     used_at: datetime | None = None
@@ -26,6 +32,8 @@ class BackupSource(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class BackupCodeSet:
+    """An account's backup codes and where they came from."""
+
     codes: tuple[BackupCode, ...] = ()
     source: BackupSource = BackupSource.MANUAL
     updated_at: datetime | None = None
@@ -108,6 +116,8 @@ class Theme(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Account:
+    """One account: its OTP parameters and what the user keeps with it."""
+
     id: str  # uuid4 hex
     issuer: str
     name: str
@@ -151,5 +161,7 @@ class Settings:
 
 @dataclass(frozen=True, slots=True)
 class VaultData:
+    """Everything the vault holds."""
+
     accounts: tuple[Account, ...] = ()
     settings: Settings = field(default_factory=Settings)

@@ -11,22 +11,27 @@ with two more members, both authenticated with the rest (issue 9):
   generation than one opened before means an older copy came back.
 
 Also the two steps every reader needs: unwrapping the master key with a
-password, and opening a payload with it.
+password, and opening a payload with it. The payload is written one account
+a line (`account_lines`), so that a reader that needs a few accounts builds
+only those.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import os
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from desktop_2fa.vault import contents, crypto, envelope
+from desktop_2fa.vault.account_lines import LazyContents, dumps, parsed
 from desktop_2fa.vault.errors import CorruptVault, WrongPassword
 from desktop_2fa.vault.model import VaultData
+
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: `desktop-2fa code` never imports typing
+if TYPE_CHECKING:
+    from typing import Any
 
 _ID = re.compile(r"[0-9a-f]{32}")
 MAX_GENERATION = 2**62  # saves, one at a time; far beyond any real count
@@ -50,10 +55,19 @@ class Stamp:
 
 @dataclass(frozen=True, slots=True)
 class Opened:
-    """A decrypted payload."""
+    """A decrypted payload: its stamp, and contents built as far as they are used."""
 
-    data: VaultData
+    contents: LazyContents
     stamp: Stamp
+
+    @property
+    def data(self) -> VaultData:
+        """Every account, built (once) on first use.
+
+        Raises:
+            CorruptVault
+        """
+        return self.contents.data()
 
 
 def legacy_id(master: bytes) -> str:
@@ -70,7 +84,9 @@ def unwrap(password: str, env: envelope.Envelope, kek: bytes | None = None) -> b
     Raises:
         WrongPassword
     """
-    kek = kek if kek is not None else crypto.derive_key(password, env.kdf)
+    if kek is None:
+        crypto.load_aes()  # while the head start may still be deriving the key
+        kek = crypto.derive_key(password, env.kdf)
     slot_aad = envelope.slot_aad(env.kdf)
     for slot in env.slots:
         master = crypto.open_sealed(kek, slot.nonce, slot.wrapped_key, slot_aad)
@@ -93,15 +109,7 @@ def decrypt(master: bytes, env: envelope.Envelope) -> dict[str, Any] | None:
         CorruptVault: it opens, but the plaintext is not a payload object.
     """
     raw = plaintext(master, env)
-    if raw is None:
-        return None
-    try:
-        payload = json.loads(raw)
-    except (ValueError, RecursionError) as e:
-        raise CorruptVault("the decrypted contents are not JSON") from e
-    if not isinstance(payload, dict):
-        raise CorruptVault("the decrypted contents are not an object")
-    return payload
+    return None if raw is None else parsed(raw)
 
 
 def stamp_of(payload: dict[str, Any], master: bytes) -> Stamp:
@@ -126,15 +134,18 @@ def stamp_of(payload: dict[str, Any], master: bytes) -> Stamp:
 
 
 def open_with(master: bytes, env: envelope.Envelope) -> Opened | None:
-    """Decrypt and read a whole payload; None when `master` does not open it.
+    """Decrypt a payload and read its stamp; None when `master` does not open it.
+
+    The accounts are built when `Opened.data` or `contents.find` asks for them.
 
     Raises:
         CorruptVault
     """
-    payload = decrypt(master, env)
-    if payload is None:
+    raw = plaintext(master, env)
+    if raw is None:
         return None
-    return Opened(contents.from_dict(payload), stamp_of(payload, master))
+    opened = LazyContents(raw)
+    return Opened(opened, stamp_of(opened.members, master))
 
 
 def seal(
@@ -148,7 +159,7 @@ def seal(
     body = contents.to_dict(data)
     body["vault_id"] = stamp.vault_id
     body["generation"] = stamp.generation
-    return reseal(master, kdf, slots, json.dumps(body, separators=(",", ":")).encode())
+    return reseal(master, kdf, slots, dumps(body))
 
 
 def reseal(

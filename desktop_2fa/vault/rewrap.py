@@ -54,14 +54,24 @@ def _matches(backup: Path, marks: tuple[bytes, ...]) -> bool:
     return all(mark in tail for mark in marks)
 
 
-def repair(vault_path: Path, master: bytes, kdf: KdfParams, slots: Slots) -> None:
-    """Rewrap kept versions whose header is not the vault's; remove stale temp files.
-
-    Cheap when nothing is wrong (every unlock, `desktop-2fa code` included):
-    only the tail of each kept version is read, and no lock is taken.
-    """
+def _stale(vault_path: Path, kdf: KdfParams, slots: Slots) -> list[Path]:
     marks = envelope.header_marks(kdf, slots)
-    stale = [b for b in list_backups(vault_path) if not _matches(b, marks)]
+    return [b for b in list_backups(vault_path) if not _matches(b, marks)]
+
+
+def needs_repair(vault_path: Path, kdf: KdfParams, slots: Slots) -> bool:
+    """Whether `repair` has anything to do, without the key.
+
+    Cheap (every unlock, `desktop-2fa code` included): only the tail of each
+    kept version is read, and no lock is taken. The unlock asks before the
+    key is there, while the CLI's head start is still deriving it.
+    """
+    return bool(_stale(vault_path, kdf, slots)) or has_stale_temps(vault_path)
+
+
+def repair(vault_path: Path, master: bytes, kdf: KdfParams, slots: Slots) -> None:
+    """Rewrap kept versions whose header is not the vault's; remove stale temp files."""
+    stale = _stale(vault_path, kdf, slots)
     if not stale and not has_stale_temps(vault_path):
         return
     with write_lock(vault_path):

@@ -28,10 +28,10 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from desktop_2fa.vault.durable import write_lock, write_private_file
 
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: `desktop-2fa code` never imports typing
 if TYPE_CHECKING:
     from desktop_2fa.vault.versions import KeptVersion
 

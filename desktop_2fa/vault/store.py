@@ -37,14 +37,14 @@ Password change (item 1): see `OpenVault.change_password` and `rewrap.py`.
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import os
-import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
 
-from desktop_2fa.vault import envelope, payload, rewrap
+from desktop_2fa.vault import envelope, payload, rewrap, search
+from desktop_2fa.vault.account_lines import LazyContents
 from desktop_2fa.vault.crypto import KdfParams, default_kdf_params, new_key
 from desktop_2fa.vault.durable import (
     KEEP_VERSIONS,
@@ -64,14 +64,17 @@ from desktop_2fa.vault.errors import (
     VaultNotFound,
     VersionNotFound,
 )
-from desktop_2fa.vault.model import VaultData
+from desktop_2fa.vault.model import Account, VaultData
 from desktop_2fa.vault.payload import Stamp
 from desktop_2fa.vault.rollback import RollbackStatus, SeenGenerations
 
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: `desktop-2fa code` never imports typing
 if TYPE_CHECKING:
+    from typing import TypeVar
+
     from desktop_2fa.vault.versions import KeptVersion, UnlockedVersion
 
-T = TypeVar("T")
+    T = TypeVar("T")
 
 
 def _stat_key(st: os.stat_result) -> tuple[int, int, int]:
@@ -140,8 +143,13 @@ class VaultFile:
         raw, _ = _read(self.path)
         return raw, envelope.decode(raw)
 
-    def unlock(self, password: str) -> OpenVault:
+    def unlock(self, password: str, *, lazy: bool = False) -> OpenVault:
         """Derive the key, unwrap the master key, decrypt; repair; check for a rollback.
+
+        Args:
+            lazy: build the accounts when first used rather than now. For a
+                short read (`desktop-2fa code QUERY`: `OpenVault.find`); a
+                damaged account then shows when it is reached, not here.
 
         Raises:
             VaultNotFound, WrongPassword, CorruptVault, UnsupportedVersion,
@@ -149,6 +157,10 @@ class VaultFile:
         """
         raw, st = _read(self.path)
         env = envelope.decode(raw)
+        try:  # before the key, which the CLI's head start may still be deriving
+            repair = rewrap.needs_repair(self.path.resolve(), env.kdf, env.slots)
+        except OSError:
+            repair = False  # a folder we cannot read: the vault still opens
         master = payload.unwrap(password, env)
         opened = payload.open_with(master, env)
         if opened is None:
@@ -159,11 +171,12 @@ class VaultFile:
             slots=env.slots,
             master=bytearray(master),
             stamp=opened.stamp,
-            data=opened.data,
+            data=opened.contents if lazy else opened.data,
             disk_state=_stat_key(st),
         )
-        with contextlib.suppress(OSError):  # a read-only folder still opens
-            vault._repair_kept_versions()
+        if repair:
+            with contextlib.suppress(OSError):  # a read-only folder still opens
+                vault._repair_kept_versions()
         vault._check_rollback()
         return vault
 
@@ -214,11 +227,11 @@ class OpenVault:
         slots: tuple[envelope.PasswordSlot, ...],
         master: bytearray,
         stamp: Stamp,
-        data: VaultData,
+        data: VaultData | LazyContents,
         disk_state: tuple[int, int, int] | None,
     ) -> None:
         self.path = file.path
-        self.data = data
+        self._contents = data  # after a lazy unlock, what `data` is built from
         self.rollback: RollbackStatus | None = None
         self._file = file
         self._kdf = kdf
@@ -226,8 +239,28 @@ class OpenVault:
         self._master = master
         self._stamp = stamp
         self._disk_state = disk_state
-        # Threads of this process; `write_lock` serialises processes.
-        self._lock = threading.RLock()
+        # Threads of this process; `write_lock` serialises processes. (`_thread`:
+        # `threading` is one more import for `desktop-2fa code`.)
+        self._lock = _thread.RLock()
+
+    @property
+    def data(self) -> VaultData:
+        """The contents; after a lazy unlock, built on first use (CorruptVault then)."""
+        with self._lock:
+            if isinstance(self._contents, LazyContents):
+                self._contents = self._contents.data()
+            return self._contents
+
+    @data.setter
+    def data(self, value: VaultData) -> None:
+        self._contents = value
+
+    def find(self, query: str) -> list[Account]:
+        """`search.find(self.data, query)`; after a lazy unlock, only what it gives is built."""
+        contents = self._contents
+        if isinstance(contents, LazyContents):
+            return contents.find(query)
+        return search.find(contents, query)
 
     @property
     def kdf(self) -> KdfParams:
