@@ -188,8 +188,8 @@ def _flat_object(raw: bytes) -> dict[str, object] | None:
             return None
         if _is_string(value):
             found[key[1:-1].decode()] = value[1:-1].decode()
-        elif value.isdigit():
-            found[key[1:-1].decode()] = int(value)
+        elif value.isdigit() and (value == b"0" or not value.startswith(b"0")):
+            found[key[1:-1].decode()] = int(value)  # JSON allows no leading zero
         else:
             return None
     return found
