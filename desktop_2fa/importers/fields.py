@@ -7,6 +7,7 @@ bad entry raises `EntryProblem`, which `convert_entries` turns into an
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
@@ -19,19 +20,50 @@ from desktop_2fa.core.errors import InvalidParams, InvalidUri
 from desktop_2fa.core.params import STEAM_DIGITS, Algorithm, OtpKind, OtpParams
 from desktop_2fa.core.text import UnsafeText, check_label, shown
 from desktop_2fa.importers.base import EntryError, ImportedAccount, ImportResult
-from desktop_2fa.importers.errors import CorruptFile, TruncatedFile
+from desktop_2fa.importers.errors import CorruptFile, TooManyEntries, TruncatedFile
 
 T = TypeVar("T")
 JsonObject = Mapping[str, object]
+
+#: No authenticator holds this many accounts; a file with more entries is refused whole.
+MAX_ENTRIES = 10_000
+#: JSON values a file from outside may hold. Each value costs a Python object of
+#: up to ~65 bytes per separator below, so a 28 MB list of empty lists took 2 GB
+#: and 30 s to parse; real exports hold a few dozen values per account (a
+#: 40,000-item Bitwarden vault stays under this).
+MAX_JSON_VALUES = 1_000_000
+# Every JSON value but the first is an object or array, or follows ',' or ':'
+# (RFC 8259 section 2), so these bytes bound the number of values from above.
+_JSON_VALUE_MARKS = ("{", "[", ",", ":")
 
 
 class EntryProblem(Exception):
     """One entry cannot be imported; the message says why in one phrase."""
 
 
+class JsonTooLarge(ValueError):
+    """JSON text holding more values than `MAX_JSON_VALUES`: refused before parsing."""
+
+
+def loads(text: str | bytes) -> object:
+    """`json.loads` for text from outside, refused before parsing when it could hold
+    more than `MAX_JSON_VALUES` values.
+
+    Raises:
+        JsonTooLarge: (a ValueError) too many values; ValueError, RecursionError: bad JSON.
+    """
+    if isinstance(text, bytes):
+        marks = sum(text.count(m.encode()) for m in _JSON_VALUE_MARKS)
+    else:
+        marks = sum(text.count(m) for m in _JSON_VALUE_MARKS)
+    if marks >= MAX_JSON_VALUES:
+        raise JsonTooLarge(f"more than {MAX_JSON_VALUES:,} JSON values")
+    return json.loads(text)
+
+
 def parse_json(data: bytes) -> object:
-    """The JSON document, or raise ValueError (bad UTF-8 or bad JSON)."""
-    return json.loads(data.decode("utf-8-sig"))
+    """The JSON document, or raise ValueError (bad UTF-8, bad JSON, or far too many values)."""
+    return loads(data.decode("utf-8-sig"))
 
 
 def sniff_json(data: bytes) -> object | None:
@@ -57,7 +89,9 @@ def load_json(data: bytes, title: str) -> object:
     except UnicodeDecodeError as e:
         raise CorruptFile(title, "it is not text") from e
     try:
-        return json.loads(text)
+        return loads(text)
+    except JsonTooLarge as e:
+        raise CorruptFile(title, f"it holds {e}, far more than any export") from e
     except json.JSONDecodeError as e:
         end = len(text.rstrip())
         if e.pos >= end - 1 or e.msg.startswith("Unterminated string"):
@@ -210,10 +244,17 @@ def convert_entries(
     convert: Callable[[T], ImportedAccount],
     label: Callable[[int, T], str],
 ) -> ImportResult:
-    """Convert each item; a failing one becomes an `EntryError` with its label."""
+    """Convert each item; a failing one becomes an `EntryError` with its label.
+
+    Raises:
+        TooManyEntries: more than `MAX_ENTRIES` items (none is converted).
+    """
+    bounded = tuple(itertools.islice(items, MAX_ENTRIES + 1))
+    if len(bounded) > MAX_ENTRIES:
+        raise TooManyEntries(MAX_ENTRIES)
     entries: list[ImportedAccount] = []
     errors: list[EntryError] = []
-    for number, item in enumerate(items, start=1):
+    for number, item in enumerate(bounded, start=1):
         try:
             entries.append(check_texts(convert(item)))
         except EntryProblem as e:

@@ -25,12 +25,11 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
 from dataclasses import dataclass
 from typing import ClassVar
 
 from desktop_2fa.core.params import OtpKind
-from desktop_2fa.importers import android_prefs, ciphers
+from desktop_2fa.importers import android_prefs, ciphers, fields
 from desktop_2fa.importers.base import EncryptedState, ImportedAccount, ImportResult, ImportState
 from desktop_2fa.importers.errors import CorruptFile, WrongPassword
 from desktop_2fa.importers.fields import (
@@ -168,7 +167,7 @@ class DuoImporter:
 def _totp_auth_entry(raw: object) -> ImportedAccount:
     if isinstance(raw, str):  # each entry is itself a JSON string
         try:
-            raw = json.loads(raw)
+            raw = fields.loads(raw)
         except (ValueError, RecursionError):
             raise EntryProblem("it is not JSON") from None
     entry = as_object(raw)
@@ -194,7 +193,7 @@ def _totp_auth_entry(raw: object) -> ImportedAccount:
 def _totp_auth_label(number: int, raw: object) -> str:
     if isinstance(raw, str):
         try:
-            raw = json.loads(raw)
+            raw = fields.loads(raw)
         except (ValueError, RecursionError):
             return entry_label(number)
     return item_label(number, raw, "issuer", "name")
@@ -210,7 +209,7 @@ class TotpAuthPlain(ImportState):
 
 def _entries_from_list_text(value: str) -> TotpAuthPlain:
     try:
-        entries = json.loads(value)
+        entries = fields.loads(value)
     except (ValueError, RecursionError) as e:
         raise CorruptFile(TOTP_AUTH, "the list of codes is not JSON") from e
     if not isinstance(entries, list):

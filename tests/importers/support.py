@@ -144,7 +144,7 @@ def import_measured(tmp_path: Path, kdf: KdfParams, hostile: Path, *args: str) -
     )  # fmt: skip
     measured = json.loads(report.read_text())
     lines = done.stderr.splitlines()
-    assert (done.returncode, done.stdout) == (1, ""), done.stderr[:2000]
+    assert (done.returncode, done.stdout) == (1, ""), (done.stdout[:300], measured)
     assert len(lines) == 1 and len(lines[0]) <= 300, done.stderr[:2000]
     assert vault.read_bytes() == before
     assert 5 < measured["rss_mb"] < MAX_RSS_MB, (measured, lines)
