@@ -135,6 +135,11 @@ def write_authy() -> None:
 
 
 def write_databases() -> None:
+    def stored(a: Canonical) -> int:
+        # Google Authenticator stores the last counter it used: it increments, then
+        # computes (OtpProvider.getCurrentCode). The next code is counter + 1.
+        return a.counter - 1 if a.kind == "hotp" else 0
+
     path = HERE / "google_authenticator.db"
     path.unlink(missing_ok=True)
     db = sqlite3.connect(path)
@@ -143,7 +148,7 @@ def write_databases() -> None:
                "issuer TEXT DEFAULT NULL, original_name VARCHAR DEFAULT NULL)")  # fmt: skip
     for a in filter(sha1_30s_6, CANONICAL):
         db.execute("INSERT INTO accounts (email, secret, counter, type, issuer, original_name) "
-                   "VALUES (?,?,?,?,?,?)", (f"{a.issuer}:{a.name}", a.secret, a.counter,
+                   "VALUES (?,?,?,?,?,?)", (f"{a.issuer}:{a.name}", a.secret, stored(a),
                    1 if a.kind == "hotp" else 0, a.issuer, f"{a.issuer}:{a.name}"))  # fmt: skip
     db.commit()
     db.close()
