@@ -14,8 +14,9 @@ DuoImporter, TotpAuthenticatorImporter):
 * TOTP Authenticator (Binary Boot): its backup file is base64 of AES-256-CBC
   (PKCS#7, IV of zeros) under SHA-256(password); when the user set no
   password the app uses "TotpAuthenticator". It decrypts to a JSON object
-  whose first key is a JSON list of JSON strings, each `{"base": 16|32|64,
-  "key", "name", "issuer"}`: 6-digit 30-second TOTP, SHA-1. The app's own
+  whose first key is the JSON text of a list of objects `{"base": 16|32|64,
+  "key", "name", "issuer"}` (an object given as a JSON string is read too):
+  6-digit 30-second TOTP, SHA-1. The app's own
   `shared_prefs/TOTP_Authenticator_Preferences.xml` keeps the same list in
   `STATIC_TOTP_CODES_LIST`.
 """
@@ -165,7 +166,7 @@ class DuoImporter:
 
 
 def _totp_auth_entry(raw: object) -> ImportedAccount:
-    if isinstance(raw, str):  # each entry is itself a JSON string
+    if isinstance(raw, str):  # an entry given as the JSON text of an object
         try:
             raw = fields.loads(raw)
         except (ValueError, RecursionError):

@@ -207,7 +207,9 @@ def write_totp_authenticator() -> None:
     for i, a in enumerate(filter(sha1_totp_30s_6, CANONICAL)):
         base, key = [(32, a.secret), (16, a.secret_bytes.hex()),
                      (64, base64.b64encode(a.secret_bytes).decode())][i % 3]  # fmt: skip
-        entries.append(json.dumps({"base": base, "key": key, "name": a.name, "issuer": a.issuer}))
+        entries.append({"base": base, "key": key, "name": a.name, "issuer": a.issuer})
+    # The first key of the decrypted object is the JSON text of a list of objects
+    # (Aegis's TotpAuthenticatorImporter: obj.names().get(0), array.getJSONObject(i)).
     plain = json.dumps({json.dumps(entries): "1714550400"}).encode()
     cipher = cbc_encrypt(hashlib.sha256(PW).digest(), bytes(16), plain)
     (HERE / "totp_authenticator_backup.encrypt").write_text(base64.b64encode(cipher).decode())
