@@ -302,11 +302,15 @@ def spec_from_uri(value: str, site: str = "", username: str = "") -> AccountSpec
 STEAM_URI_PREFIX = "steam://"
 
 
-def steam_uri_spec(value: str, issuer: str, name: str) -> AccountSpec:
-    """`steam://SECRET` (Bitwarden, Proton): a base32 Steam Guard secret, no label."""
-    return build_spec(
-        issuer=issuer, name=name, kind=OtpKind.STEAM, secret=value.strip()[len(STEAM_URI_PREFIX) :]
-    )
+def steam_uri_spec(
+    value: str, issuer: str, name: str, *, base64_secret: bool = False
+) -> AccountSpec:
+    """`steam://SECRET`, a Steam Guard secret with no label: base32 in Bitwarden's (its
+    totp service), base64 in Proton's (`base64_secret`; proton-authenticator/src/steam/
+    mod.rs writes `steam://` and the secret in standard base64)."""
+    text = value.strip()[len(STEAM_URI_PREFIX) :]
+    secret = entry_base64(text, "the Steam secret") if base64_secret else text
+    return build_spec(issuer=issuer, name=name, kind=OtpKind.STEAM, secret=secret)
 
 
 def entry_base64(value: str, what: str = "secret") -> bytes:

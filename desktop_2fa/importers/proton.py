@@ -5,7 +5,8 @@ exporter.rs, password_exporter.rs, crypto.rs):
 
 * Plain: `{"version": 1, "entries": [{"id", "content": {"uri", "entry_type":
   "Totp"|"Steam", "name"}, "note"}]}`; a TOTP `uri` is otpauth://, a Steam
-  one `steam://SECRET` with the account in `name`.
+  one `steam://SECRET` with the secret in standard base64 (steam/mod.rs,
+  SteamTotp::uri; Bitwarden's steam:// holds base32) and the account in `name`.
 * Password-protected: `{"version": 1, "salt", "content"}`, salt 16 bytes;
   the key is Argon2id v1.3 (19 MiB, 2 passes, 1 lane, 32 bytes), fixed in
   the app's code, not in the file; `content` is nonce (12 bytes) then
@@ -86,7 +87,7 @@ def _entry(raw: object) -> ImportedAccount:
         text(content, "name"),
     )
     if kind == "Steam" or uri.lower().startswith(STEAM_URI_PREFIX):
-        spec = steam_uri_spec(uri, "Steam", name)
+        spec = steam_uri_spec(uri, "Steam", name, base64_secret=True)
     elif kind == "Totp":
         spec = spec_from_uri(uri, "", name)
     else:
@@ -223,7 +224,7 @@ def _pass_item(item: PassItem) -> ImportedAccount:
     # and `itemUsername` (Proton's reader migrates it, protonpass.json.reader.ts).
     user = text(content, "itemEmail") or text(content, "itemUsername") or text(content, "username")
     if item.uri.lower().startswith(STEAM_URI_PREFIX):
-        spec = steam_uri_spec(item.uri, site, user)
+        spec = steam_uri_spec(item.uri, site, user, base64_secret=True)
     else:
         spec = spec_from_uri(item.uri, site, user)
     return ImportedAccount(

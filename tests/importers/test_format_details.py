@@ -106,3 +106,24 @@ def test_a_proton_pass_export_before_1_18_names_the_account_by_username() -> Non
     result = _import("pass.zip", _proton_pass(old))
     first = result.entries[0].spec
     assert (first.issuer, first.name) == ("Example", "alice@example.com")
+
+
+# --- Proton Authenticator: a Steam entry's secret is base64 ---------------------------------
+
+
+def test_a_proton_authenticator_steam_secret_is_base64() -> None:
+    """Proton writes a Steam entry as `steam://` and the secret in standard base64
+    (proton-authenticator/src/steam/mod.rs, SteamTotp::uri and SteamTotp::new);
+    Bitwarden's `steam://` holds base32. This secret is not valid base32."""
+    import base64
+
+    secret = bytes(range(200, 220))  # base64 "yMnKy8zN...": lower case, '+' and '/'
+    doc = {"version": 1, "entries": [{"id": "1", "note": None, "content": {
+        "uri": "steam://" + base64.b64encode(secret).decode(), "entry_type": "Steam",
+        "name": "gamer"}}]}  # fmt: skip
+    result = _import("proton.json", json.dumps(doc).encode())
+    assert result.errors == ()
+    (entry,) = result.entries
+    assert (entry.spec.issuer, entry.spec.name) == ("Steam", "gamer")
+    assert entry.spec.params.kind.value == "steam"
+    assert entry.spec.params.secret == secret
