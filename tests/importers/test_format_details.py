@@ -127,3 +127,22 @@ def test_a_proton_authenticator_steam_secret_is_base64() -> None:
     assert (entry.spec.issuer, entry.spec.name) == ("Steam", "gamer")
     assert entry.spec.params.kind.value == "steam"
     assert entry.spec.params.secret == secret
+
+
+# --- TOTP Authenticator: "Unknown" is no issuer -----------------------------------------
+
+
+def test_a_totp_authenticator_account_without_issuer_is_named_by_its_name() -> None:
+    """The app writes the issuer "Unknown" when it has none (Stratum's
+    TotpAuthenticatorBackupConverter then takes the name as the issuer)."""
+    import base64
+
+    from tests.data.importers.writers_exports import cbc_encrypt
+
+    entries = [{"base": 32, "key": "JBSWY3DPEHPK3PXP", "name": "Forum", "issuer": "Unknown",
+                "digits": "", "period": ""}]  # fmt: skip
+    plain = json.dumps({json.dumps(entries): "1714550400"}).encode()
+    key = hashlib.sha256(FIXTURE_PASSWORD.encode()).digest()
+    data = base64.b64encode(cbc_encrypt(key, bytes(16), plain))
+    (entry,) = _import("backup.encrypt", data).entries
+    assert (entry.spec.issuer, entry.spec.name) == ("Forum", "")

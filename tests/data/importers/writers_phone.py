@@ -20,6 +20,7 @@ from tests.data.canonical import (
     FIXTURE_PASSWORD,
     Canonical,
     sha1_30s_6,
+    sha1_totp,
     sha1_totp_30s_6,
 )
 from tests.data.importers.writers_exports import cbc_encrypt
@@ -204,10 +205,14 @@ def write_duo() -> None:
 
 def write_totp_authenticator() -> None:
     entries = []
-    for i, a in enumerate(filter(sha1_totp_30s_6, CANONICAL)):
+    for i, a in enumerate(filter(sha1_totp, CANONICAL)):
         base, key = [(32, a.secret), (16, a.secret_bytes.hex()),
                      (64, base64.b64encode(a.secret_bytes).decode())][i % 3]  # fmt: skip
-        entries.append({"base": base, "key": key, "name": a.name, "issuer": a.issuer})
+        # digits and period are strings, "" for the defaults (Stratum's
+        # TotpAuthenticatorBackupConverter reads them so).
+        digits, period = ("", "") if i == 0 else (str(a.digits), str(a.period))
+        entries.append({"base": base, "key": key, "name": a.name, "issuer": a.issuer,
+                        "digits": digits, "period": period})  # fmt: skip
     # The first key of the decrypted object is the JSON text of a list of objects
     # (Aegis's TotpAuthenticatorImporter: obj.names().get(0), array.getJSONObject(i)).
     plain = json.dumps({json.dumps(entries): "1714550400"}).encode()
