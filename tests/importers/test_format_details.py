@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -154,7 +155,9 @@ def test_a_totp_authenticator_account_without_issuer_is_named_by_its_name() -> N
 @pytest.mark.parametrize(
     "name", ["google_authenticator.db", "microsoft_authenticator.db", "authenticator_pro.db3"]
 )
-def test_a_database_in_wal_mode_imports_like_one_in_rollback_mode(name: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_database_in_wal_mode_imports_like_one_in_rollback_mode(
+    name: str, tmp_path: Path
+) -> None:
     """Android opens app databases in write-ahead-log mode by default since 9, and
     Stratum asks for it (Database.cs, EnableWriteAheadLoggingAsync): the file's
     header then says WAL (bytes 18 and 19 are 2), which an in-memory copy cannot
@@ -171,3 +174,25 @@ def test_a_database_in_wal_mode_imports_like_one_in_rollback_mode(name: str, tmp
     assert wal[18:20] == b"\x02\x02"
     expected = _import(name, (FIXTURES / name).read_bytes())
     assert _import(name, wal) == expected
+
+
+def test_a_personal_microsoft_account_has_a_base64_secret_and_8_digits() -> None:
+    """Microsoft Authenticator's account_type 1 (a personal Microsoft account) keeps its
+    secret in base64 and shows 8 digits (Aegis's MicrosoftAuthImporter, TYPE_MICROSOFT)."""
+    import base64
+    import sqlite3
+
+    secret = bytes(range(100, 132))
+    db = sqlite3.connect(":memory:")
+    db.deserialize((FIXTURES / "microsoft_authenticator.db").read_bytes())
+    db.execute("DELETE FROM accounts")
+    key = base64.b64encode(secret).decode()
+    db.execute("INSERT INTO accounts (name, username, oath_secret_key, account_type) VALUES "
+               "('Microsoft', 'ann@outlook.example', ?, 1)", (key,))  # fmt: skip
+    db.commit()
+    data = db.serialize()
+    db.close()
+    (entry,) = _import("PhoneFactor", data).entries
+    params = entry.spec.params
+    assert (entry.spec.issuer, entry.spec.name) == ("Microsoft", "ann@outlook.example")
+    assert (params.secret, params.digits, params.period) == (secret, 8, 30)
