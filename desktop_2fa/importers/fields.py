@@ -32,6 +32,10 @@ MAX_ENTRIES = 10_000
 #: and 30 s to parse; real exports hold a few dozen values per account (a
 #: 40,000-item Bitwarden vault stays under this).
 MAX_JSON_VALUES = 1_000_000
+#: Longest issuer, account name or group taken (a URI, where names usually come
+#: from, holds at most 8 KB), and longest note.
+MAX_NAME_CHARS = 1_000
+MAX_NOTE_CHARS = 10_000
 # Every JSON value but the first is an object or array, or follows ',' or ':'
 # (RFC 8259 section 2), so these bytes bound the number of values from above.
 _JSON_VALUE_MARKS = ("{", "[", ",", ":")
@@ -220,19 +224,26 @@ def check_texts(entry: ImportedAccount) -> ImportedAccount:
     """`entry` when its names, note and group are safe to show.
 
     Every importer's accounts pass here (issue 9): a control character or a
-    bidi override in any of them is refused for that entry alone.
+    bidi override in any of them is refused for that entry alone, and so is a
+    text longer than any account's (the vault, its kept versions and every save
+    would carry it).
 
     Raises:
         EntryProblem: naming the field and the character.
     """
     fields = (
-        ("issuer", entry.spec.issuer),
-        ("account name", entry.spec.name),
-        ("note", entry.note),
-        ("group", entry.group),
+        ("issuer", entry.spec.issuer, MAX_NAME_CHARS),
+        ("account name", entry.spec.name, MAX_NAME_CHARS),
+        ("note", entry.note, MAX_NOTE_CHARS),
+        ("group", entry.group, MAX_NAME_CHARS),
     )
     try:
-        for what, value in fields:
+        for what, value, limit in fields:
+            if len(value) > limit:
+                raise EntryProblem(
+                    f"the {what} is {len(value):,} characters long, more than any account's "
+                    f"(at most {limit:,})"
+                )
             check_label(value, what)
     except UnsafeText as e:
         raise EntryProblem(str(e)) from e

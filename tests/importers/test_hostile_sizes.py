@@ -141,3 +141,29 @@ def test_a_wrong_authy_password_is_known_after_a_few_tokens(
     with pytest.raises(WrongPassword):
         import_files([SourceFile("authy.xml", data)], password=lambda f, t: "not it")
     assert len(derived) <= 3
+
+
+@pytest.mark.parametrize("field", ["Issuer", "Username"])
+def test_a_name_longer_than_any_account_has_refuses_that_entry(field: str) -> None:
+    """A 2 MB issuer was imported whole: the vault, each of its kept versions and
+    every save carried it. Names come in through URIs of at most 8 KB anyway."""
+    from tests.importers.support import FIXTURES
+
+    doc = json.loads((FIXTURES / "authenticator_pro.json").read_text("utf-8"))
+    doc["Authenticators"][0][field] = "A" * 2_000_000
+    result = import_files([SourceFile("big.json", json.dumps(doc).encode())],
+                          password=lambda f, t: "")  # fmt: skip
+    assert len(result.entries) == len(doc["Authenticators"]) - 2  # it, and Yandex
+    assert any("characters" in e.reason for e in result.errors)
+    assert all(len(str(e)) < 300 for e in result.errors)
+
+
+def test_a_note_longer_than_any_note_refuses_that_entry() -> None:
+    from tests.importers.support import FIXTURES
+
+    doc = json.loads((FIXTURES / "aegis_plain.json").read_text("utf-8"))
+    doc["db"]["entries"][0]["note"] = "n" * 2_000_000
+    result = import_files([SourceFile("big.json", json.dumps(doc).encode())],
+                          password=lambda f, t: "")  # fmt: skip
+    assert [e.label for e in result.errors][:1] == ["entry 1 (Example: alice@example.com)"]
+    assert "characters" in result.errors[0].reason
