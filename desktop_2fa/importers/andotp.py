@@ -117,6 +117,19 @@ class AndOtpEncrypted(EncryptedState):
         return _plain(plain)
 
 
+def _is_text(data: bytes) -> bool:
+    """A plain backup: starts like JSON text and is UTF-8. An old encrypted backup starts
+    with a random nonce, which starts like JSON for about 1 file in 37; its bytes after
+    that are not UTF-8 (a few hundred random bytes never are)."""
+    if data[:1] not in (b"[", b"{", b" ", b"\n", b"\r", b"\t", b"\xef"):
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 class AndOtpImporter:
     name = "andotp"
     title = TITLE
@@ -133,7 +146,7 @@ class AndOtpImporter:
         return all(isinstance(e, dict) and "secret" in e and "type" in e for e in doc)
 
     def read(self, data: bytes) -> ImportState:
-        if data[:1] in (b"[", b"{", b" ", b"\n", b"\r", b"\t", b"\xef"):
+        if _is_text(data):
             return _plain(data)
         # andOTP marks nothing in an encrypted backup: anything else is taken as one.
         if len(data) < NONCE_BYTES + TAG_BYTES + 1:

@@ -12,6 +12,12 @@ import xml.etree.ElementTree as ET  # entities are refused before parsing
 
 from desktop_2fa.importers.errors import CorruptFile
 
+# A preferences file holds one element per setting (FreeOTP: two per token).
+# ElementTree keeps every element (about 100 bytes each), so a file of millions
+# of empty elements is refused before parsing; '<' opens each one, and an XML
+# text cannot hold a raw '<' (it is escaped as &lt;).
+MAX_ELEMENTS = 50_000
+
 
 def looks_like_prefs(data: bytes) -> bool:
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -22,10 +28,13 @@ def read_strings(data: bytes, title: str) -> dict[str, str]:
     """`{name: text}` of the file's <string> entries.
 
     Raises:
-        CorruptFile: not XML, an unknown encoding, a DOCTYPE, or not a SharedPreferences <map>.
+        CorruptFile: not XML, an unknown encoding, a DOCTYPE, far too many elements, or not
+            a SharedPreferences <map>.
     """
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise CorruptFile(title, "it declares XML entities, which a preferences file never does")
+    if data.count(b"<") > MAX_ELEMENTS:
+        raise CorruptFile(title, f"it has more than {MAX_ELEMENTS:,} XML elements")
     try:
         root = ET.fromstring(data)  # noqa: S314 - no DTD, see above
     except ET.ParseError as e:

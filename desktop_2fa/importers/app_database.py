@@ -18,6 +18,8 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 MAX_STEPS = 20_000_000  # progress-handler ticks of 1,000 VM steps: a few seconds at most
 MAX_ROWS = 100_000
 MAX_VALUE_BYTES = 1 << 20
+_WAL_VERSIONS = b"\x02\x02"
+_ROLLBACK_VERSIONS = b"\x01\x01"
 
 Row = Mapping[str, object]
 
@@ -30,12 +32,26 @@ def _text(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
 
 
+def _rollback_mode(data: bytes) -> bytes:
+    """`data` with its header saying rollback journal rather than write-ahead log.
+
+    Android opens app databases in WAL mode by default (since 9), and an app may
+    ask for it; the header's file format versions (bytes 18 and 19, "SQLite
+    database file format" section 1.3.3) are then 2, and SQLite's in-memory
+    database cannot open such an image. What the main file holds is the same in
+    both modes; changes still in the "-wal" file beside it are not in the file.
+    """
+    if data[18:20] == _WAL_VERSIONS:
+        return data[:18] + _ROLLBACK_VERSIONS + data[20:]
+    return data
+
+
 def _connect(data: bytes, title: str) -> sqlite3.Connection:
     conn = sqlite3.connect(":memory:")
     try:
         conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
         conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, 100_000)
-        conn.deserialize(data)
+        conn.deserialize(_rollback_mode(data))
         # A damaged or hostile TEXT value need not be UTF-8: read it with
         # U+FFFD in place of the bad bytes, so one bad entry is one entry error.
         conn.text_factory = _text

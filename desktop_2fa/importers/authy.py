@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from dataclasses import dataclass
 from typing import ClassVar
 
 from desktop_2fa.core.params import OtpKind
-from desktop_2fa.importers import android_prefs, ciphers, kdf
+from desktop_2fa.importers import android_prefs, ciphers, fields, kdf
 from desktop_2fa.importers.base import EncryptedState, ImportedAccount, ImportResult, ImportState
 from desktop_2fa.importers.errors import CorruptFile, WrongPassword
 from desktop_2fa.importers.fields import (
@@ -43,6 +42,11 @@ from desktop_2fa.importers.fields import (
 TITLE = "Authy"
 KEYS = ("com.authy.storage.tokens.authenticator.key", "com.authy.storage.tokens.authy.key")
 ITERATIONS = 1000
+# Each sealed token has its own salt, so each costs a key derivation (about
+# 0.5 ms): a file is refused past this many, and a password that opens none
+# of the first few is wrong (the right one opens them all).
+MAX_SEALED_TOKENS = 1000
+WRONG_AFTER = 3
 AUTHY_PERIOD = 10  # Authy's own tokens (secretSeed) step every 10 seconds
 
 
@@ -130,12 +134,18 @@ class AuthyEncrypted(EncryptedState):
                 sealed += 1
                 entry = _open_secret(password, raw)
                 opened += entry is not None
+                if not opened and sealed >= WRONG_AFTER:
+                    raise WrongPassword(TITLE)
                 tokens.append(entry if entry is not None else {**raw, "decryptedSecret": ""})
             else:
                 tokens.append(raw)
         if sealed and not opened:
             raise WrongPassword(TITLE)
         return AuthyPlain(tuple(tokens))
+
+
+def _sealed_count(tokens: list[object]) -> int:
+    return sum(1 for t in tokens if isinstance(t, dict) and "encryptedSecret" in t)
 
 
 def _needs_password(tokens: list[object]) -> bool:
@@ -164,7 +174,9 @@ class AuthyImporter:
             if key in strings:
                 found = True
                 try:
-                    value = json.loads(strings[key])
+                    value = fields.loads(strings[key])
+                except fields.JsonTooLarge as e:
+                    raise CorruptFile(TITLE, f"the token list holds {e}") from e
                 except (ValueError, RecursionError) as e:
                     raise CorruptFile(TITLE, "the token list is not JSON") from e
                 if not isinstance(value, list):
@@ -172,6 +184,7 @@ class AuthyImporter:
                 tokens.extend(value)
         if not found:
             raise CorruptFile(TITLE, "it holds no Authy token list")
-        return (
-            AuthyEncrypted(tuple(tokens)) if _needs_password(tokens) else AuthyPlain(tuple(tokens))
-        )
+        if not _needs_password(tokens):
+            return AuthyPlain(tuple(tokens))
+        kdf.check_count(TITLE, "password-sealed tokens", _sealed_count(tokens), MAX_SEALED_TOKENS)
+        return AuthyEncrypted(tuple(tokens))

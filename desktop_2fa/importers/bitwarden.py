@@ -25,8 +25,9 @@ from dataclasses import dataclass
 
 from desktop_2fa.core.params import OtpKind
 from desktop_2fa.importers.base import ImportedAccount, ImportResult, ImportState
-from desktop_2fa.importers.errors import CorruptFile
+from desktop_2fa.importers.errors import CorruptFile, TooManyEntries
 from desktop_2fa.importers.fields import (
+    MAX_ENTRIES,
     STEAM_URI_PREFIX,
     EntryProblem,
     JsonObject,
@@ -94,18 +95,24 @@ class BitwardenPlain(ImportState):
         return convert_entries(self.items, lambda i: _item(i, self.folders), _label)
 
 
-def _csv_rows(data: bytes) -> list[dict[str, str]]:
+def _csv_totp_rows(data: bytes) -> list[dict[str, str]]:
+    """The rows with a login_totp; the others (passwords only) are read and dropped."""
     try:
         text_ = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CorruptFile(TITLE, "it is not UTF-8 text") from None
     reader = csv.DictReader(io.StringIO(text_, newline=""))
+    rows: list[dict[str, str]] = []
     try:
-        rows = list(reader)
+        if "login_totp" not in (reader.fieldnames or []):
+            raise CorruptFile(TITLE, "the CSV has no login_totp column")
+        for row in reader:
+            if (row.get("login_totp") or "").strip():
+                rows.append(row)
+                if len(rows) > MAX_ENTRIES:  # before millions of rows become objects
+                    raise TooManyEntries(MAX_ENTRIES)
     except csv.Error as e:
         raise CorruptFile(TITLE, f"broken CSV at line {reader.line_num}") from e
-    if "login_totp" not in (reader.fieldnames or []):
-        raise CorruptFile(TITLE, "the CSV has no login_totp column")
     return rows
 
 
@@ -172,8 +179,7 @@ class BitwardenImporter:
         from desktop_2fa.importers import bitwarden_sealed
 
         if _looks_like_csv(data):
-            rows = tuple(r for r in _csv_rows(data) if (r.get("login_totp") or "").strip())
-            return BitwardenCsv(rows)
+            return BitwardenCsv(tuple(_csv_totp_rows(data)))
         doc = load_json(data, TITLE)
         if isinstance(doc, dict) and doc.get("encrypted") is True:
             return bitwarden_sealed.read_encrypted(doc)

@@ -19,12 +19,11 @@ Codes in Ente's trash are reported, not imported: the user deleted them.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import ClassVar
 from urllib.parse import parse_qsl, urlsplit
 
-from desktop_2fa.importers import ciphers, kdf
+from desktop_2fa.importers import ciphers, fields, kdf
 from desktop_2fa.importers.base import EncryptedState, ImportedAccount, ImportResult, ImportState
 from desktop_2fa.importers.errors import CorruptFile, WrongPassword
 from desktop_2fa.importers.fields import (
@@ -49,7 +48,7 @@ def _display(uri: str) -> JsonObject:
     try:
         query = dict(parse_qsl(urlsplit(uri).query, keep_blank_values=True))
         raw = query.get("codeDisplay")
-        value = json.loads(raw) if raw else {}
+        value = fields.loads(raw) if raw else {}
     except (ValueError, RecursionError):
         return {}
     return value if isinstance(value, dict) else {}

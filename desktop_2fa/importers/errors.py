@@ -55,6 +55,17 @@ class FileTooLarge(ImportFailed):
         )
 
 
+class TooManyEntries(ImportFailed):
+    """More entries than any authenticator holds: refused whole, before any is converted
+    (each would cost memory and time, and an error line; issue 14's bounded work)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"the file holds more than {limit:,} entries, more than any authenticator "
+            "export; nothing was imported"
+        )
+
+
 class PasswordRequired(ImportFailed):
     def __init__(self, title: str) -> None:
         super().__init__(f"this {title} file is encrypted; its password is needed")

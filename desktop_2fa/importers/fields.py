@@ -7,6 +7,7 @@ bad entry raises `EntryProblem`, which `convert_entries` turns into an
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
@@ -19,19 +20,54 @@ from desktop_2fa.core.errors import InvalidParams, InvalidUri
 from desktop_2fa.core.params import STEAM_DIGITS, Algorithm, OtpKind, OtpParams
 from desktop_2fa.core.text import UnsafeText, check_label, shown
 from desktop_2fa.importers.base import EntryError, ImportedAccount, ImportResult
-from desktop_2fa.importers.errors import CorruptFile, TruncatedFile
+from desktop_2fa.importers.errors import CorruptFile, TooManyEntries, TruncatedFile
 
 T = TypeVar("T")
 JsonObject = Mapping[str, object]
+
+#: No authenticator holds this many accounts; a file with more entries is refused whole.
+MAX_ENTRIES = 10_000
+#: JSON values a file from outside may hold. Each value costs a Python object of
+#: up to ~65 bytes per separator below, so a 28 MB list of empty lists took 2 GB
+#: and 30 s to parse; real exports hold a few dozen values per account (a
+#: 40,000-item Bitwarden vault stays under this).
+MAX_JSON_VALUES = 1_000_000
+#: Longest issuer, account name or group taken (a URI, where names usually come
+#: from, holds at most 8 KB), and longest note.
+MAX_NAME_CHARS = 1_000
+MAX_NOTE_CHARS = 10_000
+# Every JSON value but the first is an object or array, or follows ',' or ':'
+# (RFC 8259 section 2), so these bytes bound the number of values from above.
+_JSON_VALUE_MARKS = ("{", "[", ",", ":")
 
 
 class EntryProblem(Exception):
     """One entry cannot be imported; the message says why in one phrase."""
 
 
+class JsonTooLarge(ValueError):
+    """JSON text holding more values than `MAX_JSON_VALUES`: refused before parsing."""
+
+
+def loads(text: str | bytes) -> object:
+    """`json.loads` for text from outside, refused before parsing when it could hold
+    more than `MAX_JSON_VALUES` values.
+
+    Raises:
+        JsonTooLarge: (a ValueError) too many values; ValueError, RecursionError: bad JSON.
+    """
+    if isinstance(text, bytes):
+        marks = sum(text.count(m.encode()) for m in _JSON_VALUE_MARKS)
+    else:
+        marks = sum(text.count(m) for m in _JSON_VALUE_MARKS)
+    if marks >= MAX_JSON_VALUES:
+        raise JsonTooLarge(f"more than {MAX_JSON_VALUES:,} JSON values")
+    return json.loads(text)
+
+
 def parse_json(data: bytes) -> object:
-    """The JSON document, or raise ValueError (bad UTF-8 or bad JSON)."""
-    return json.loads(data.decode("utf-8-sig"))
+    """The JSON document, or raise ValueError (bad UTF-8, bad JSON, or far too many values)."""
+    return loads(data.decode("utf-8-sig"))
 
 
 def sniff_json(data: bytes) -> object | None:
@@ -57,7 +93,9 @@ def load_json(data: bytes, title: str) -> object:
     except UnicodeDecodeError as e:
         raise CorruptFile(title, "it is not text") from e
     try:
-        return json.loads(text)
+        return loads(text)
+    except JsonTooLarge as e:
+        raise CorruptFile(title, f"it holds {e}, far more than any export") from e
     except json.JSONDecodeError as e:
         end = len(text.rstrip())
         if e.pos >= end - 1 or e.msg.startswith("Unterminated string"):
@@ -186,19 +224,26 @@ def check_texts(entry: ImportedAccount) -> ImportedAccount:
     """`entry` when its names, note and group are safe to show.
 
     Every importer's accounts pass here (issue 9): a control character or a
-    bidi override in any of them is refused for that entry alone.
+    bidi override in any of them is refused for that entry alone, and so is a
+    text longer than any account's (the vault, its kept versions and every save
+    would carry it).
 
     Raises:
         EntryProblem: naming the field and the character.
     """
     fields = (
-        ("issuer", entry.spec.issuer),
-        ("account name", entry.spec.name),
-        ("note", entry.note),
-        ("group", entry.group),
+        ("issuer", entry.spec.issuer, MAX_NAME_CHARS),
+        ("account name", entry.spec.name, MAX_NAME_CHARS),
+        ("note", entry.note, MAX_NOTE_CHARS),
+        ("group", entry.group, MAX_NAME_CHARS),
     )
     try:
-        for what, value in fields:
+        for what, value, limit in fields:
+            if len(value) > limit:
+                raise EntryProblem(
+                    f"the {what} is {len(value):,} characters long, more than any account's "
+                    f"(at most {limit:,})"
+                )
             check_label(value, what)
     except UnsafeText as e:
         raise EntryProblem(str(e)) from e
@@ -210,10 +255,17 @@ def convert_entries(
     convert: Callable[[T], ImportedAccount],
     label: Callable[[int, T], str],
 ) -> ImportResult:
-    """Convert each item; a failing one becomes an `EntryError` with its label."""
+    """Convert each item; a failing one becomes an `EntryError` with its label.
+
+    Raises:
+        TooManyEntries: more than `MAX_ENTRIES` items (none is converted).
+    """
+    bounded = tuple(itertools.islice(items, MAX_ENTRIES + 1))
+    if len(bounded) > MAX_ENTRIES:
+        raise TooManyEntries(MAX_ENTRIES)
     entries: list[ImportedAccount] = []
     errors: list[EntryError] = []
-    for number, item in enumerate(items, start=1):
+    for number, item in enumerate(bounded, start=1):
         try:
             entries.append(check_texts(convert(item)))
         except EntryProblem as e:
@@ -261,11 +313,15 @@ def spec_from_uri(value: str, site: str = "", username: str = "") -> AccountSpec
 STEAM_URI_PREFIX = "steam://"
 
 
-def steam_uri_spec(value: str, issuer: str, name: str) -> AccountSpec:
-    """`steam://SECRET` (Bitwarden, Proton): a base32 Steam Guard secret, no label."""
-    return build_spec(
-        issuer=issuer, name=name, kind=OtpKind.STEAM, secret=value.strip()[len(STEAM_URI_PREFIX) :]
-    )
+def steam_uri_spec(
+    value: str, issuer: str, name: str, *, base64_secret: bool = False
+) -> AccountSpec:
+    """`steam://SECRET`, a Steam Guard secret with no label: base32 in Bitwarden's (its
+    totp service), base64 in Proton's (`base64_secret`; proton-authenticator/src/steam/
+    mod.rs writes `steam://` and the secret in standard base64)."""
+    text = value.strip()[len(STEAM_URI_PREFIX) :]
+    secret = entry_base64(text, "the Steam secret") if base64_secret else text
+    return build_spec(issuer=issuer, name=name, kind=OtpKind.STEAM, secret=secret)
 
 
 def entry_base64(value: str, what: str = "secret") -> bytes:

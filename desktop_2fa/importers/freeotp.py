@@ -21,11 +21,10 @@ encryptor/EncryptedKey:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import ClassVar
 
-from desktop_2fa.importers import android_prefs, ciphers, java_hashmap, kdf
+from desktop_2fa.importers import android_prefs, ciphers, fields, java_hashmap, kdf
 from desktop_2fa.importers.base import EncryptedState, ImportedAccount, ImportResult, ImportState
 from desktop_2fa.importers.errors import CorruptFile, WrongPassword
 from desktop_2fa.importers.fields import EntryProblem, JsonObject, convert_entries
@@ -39,7 +38,7 @@ _HASHES = {"PBKDF2withHmacSHA512": kdf.Hash.SHA512, "PBKDF2withHmacSHA1": kdf.Ha
 
 def _json_object(text: str) -> JsonObject:
     try:
-        value = json.loads(text)
+        value = fields.loads(text)
     except (ValueError, RecursionError):
         raise EntryProblem("it is not valid JSON") from None
     if not isinstance(value, dict):
@@ -91,7 +90,7 @@ def _read_prefs(data: bytes) -> FreeOtpPlain:
     strings = android_prefs.read_strings(data, TITLE)
     order_text = strings.pop(ORDER_KEY, "[]")
     try:
-        order = json.loads(order_text)
+        order = fields.loads(order_text)
     except (ValueError, RecursionError):
         order = []
     names = (
@@ -101,7 +100,7 @@ def _read_prefs(data: bytes) -> FreeOtpPlain:
     tokens: list[object] = []
     for name in names:
         try:
-            tokens.append(json.loads(strings[name]))
+            tokens.append(fields.loads(strings[name]))
         except (ValueError, RecursionError):
             tokens.append(None)  # reported as an entry that is not a JSON object
     return FreeOtpPlain(tuple(tokens))

@@ -159,8 +159,13 @@ def check(title: str, params: Params) -> None:
 
 def check_slots(title: str, count: int) -> None:
     """Refuse a file with more password slots than any real one has (each costs a KDF run)."""
-    if count > MAX_PASSWORD_SLOTS:
-        raise KdfRefused(title, "password slots", count, str(MAX_PASSWORD_SLOTS))
+    check_count(title, "password slots", count, MAX_PASSWORD_SLOTS)
+
+
+def check_count(title: str, what: str, count: int, limit: int) -> None:
+    """Refuse a file asking for more key derivations (`what`: slots, tokens) than `limit`."""
+    if count > limit:
+        raise KdfRefused(title, what, count, f"{limit:,}")
 
 
 def _derive_unchecked(params: Params, password: bytes) -> bytes:

@@ -8,7 +8,10 @@ MicrosoftAuthImporter), which read the same files:
   table `accounts` with `email` (the label, "issuer:name" or a name),
   `secret` (base32), `counter`, `type` (0 TOTP, 1 HOTP), `issuer`, and in
   some versions `isencrypted` (secrets sealed with a key in the phone's
-  keystore: such rows cannot be read anywhere else). Newer versions keep no
+  keystore: such rows cannot be read anywhere else). The app increments
+  `counter` before computing an HOTP code (google-authenticator-android,
+  OtpProvider.getCurrentCode), so the stored value is the last one used and
+  our next counter is one more. Newer versions keep no
   readable database; their "Transfer accounts" QR codes are read by the
   qr-image importer.
 * Microsoft Authenticator, `databases/PhoneFactor`: table `accounts` with
@@ -58,7 +61,7 @@ def _google_row(row: Row) -> ImportedAccount:
         name=name.strip(),
         kind=kind,
         secret=column_text(row, "secret"),
-        counter=column_int(row, "counter"),
+        counter=column_int(row, "counter") + 1 if kind is OtpKind.HOTP else 0,
     )
     return ImportedAccount(spec)
 

@@ -14,8 +14,11 @@ DuoImporter, TotpAuthenticatorImporter):
 * TOTP Authenticator (Binary Boot): its backup file is base64 of AES-256-CBC
   (PKCS#7, IV of zeros) under SHA-256(password); when the user set no
   password the app uses "TotpAuthenticator". It decrypts to a JSON object
-  whose first key is a JSON list of JSON strings, each `{"base": 16|32|64,
-  "key", "name", "issuer"}`: 6-digit 30-second TOTP, SHA-1. The app's own
+  whose first key is the JSON text of a list of objects `{"base": 16|32|64,
+  "key", "name", "issuer", "digits", "period"}` (an object given as a JSON
+  string is read too): TOTP with SHA-1; digits and period are strings, empty
+  for 6 and 30, and an issuer "Unknown" means none (Stratum's
+  TotpAuthenticatorBackupConverter reads them so). The app's own
   `shared_prefs/TOTP_Authenticator_Preferences.xml` keeps the same list in
   `STATIC_TOTP_CODES_LIST`.
 """
@@ -25,16 +28,16 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
 from dataclasses import dataclass
 from typing import ClassVar
 
 from desktop_2fa.core.params import OtpKind
-from desktop_2fa.importers import android_prefs, ciphers
+from desktop_2fa.importers import android_prefs, ciphers, fields
 from desktop_2fa.importers.base import EncryptedState, ImportedAccount, ImportResult, ImportState
 from desktop_2fa.importers.errors import CorruptFile, WrongPassword
 from desktop_2fa.importers.fields import (
     EntryProblem,
+    JsonObject,
     as_object,
     build_spec,
     convert_entries,
@@ -59,6 +62,7 @@ MASK = bytes.fromhex(
 )
 TOTP_AUTH_DEFAULT_PASSWORD = "TotpAuthenticator"  # noqa: S105 - the app's own, documented
 TOTP_AUTH_PREF = "STATIC_TOTP_CODES_LIST"
+TOTP_AUTH_NO_ISSUER = "Unknown"  # what the app writes for an account without one
 
 
 # --- Battle.net ------------------------------------------------------------------------
@@ -166,9 +170,9 @@ class DuoImporter:
 
 
 def _totp_auth_entry(raw: object) -> ImportedAccount:
-    if isinstance(raw, str):  # each entry is itself a JSON string
+    if isinstance(raw, str):  # an entry given as the JSON text of an object
         try:
-            raw = json.loads(raw)
+            raw = fields.loads(raw)
         except (ValueError, RecursionError):
             raise EntryProblem("it is not JSON") from None
     entry = as_object(raw)
@@ -185,16 +189,36 @@ def _totp_auth_entry(raw: object) -> ImportedAccount:
         secret = entry_base64(key, "key")
     else:
         raise EntryProblem(f"unknown secret encoding base {base}")
+    issuer, name = text(entry, "issuer"), text(entry, "name")
+    if issuer == TOTP_AUTH_NO_ISSUER:
+        issuer, name = name, ""
     spec = build_spec(
-        issuer=text(entry, "issuer"), name=text(entry, "name"), kind=OtpKind.TOTP, secret=secret
+        issuer=issuer,
+        name=name,
+        kind=OtpKind.TOTP,
+        secret=secret,
+        digits=_totp_auth_number(entry, "digits", 6),
+        period=_totp_auth_number(entry, "period", 30),
     )
     return ImportedAccount(spec)
+
+
+def _totp_auth_number(entry: JsonObject, key: str, default: int) -> int:
+    """`digits` and `period` are strings ("8", "60"), empty for the app's default."""
+    value = entry.get(key)
+    if isinstance(value, str):
+        if not value.strip():
+            return default
+        if not value.strip().isdigit() or len(value.strip()) > 6:
+            raise EntryProblem(f"'{key}' is not a whole number")
+        return int(value)
+    return whole(entry, key, default)
 
 
 def _totp_auth_label(number: int, raw: object) -> str:
     if isinstance(raw, str):
         try:
-            raw = json.loads(raw)
+            raw = fields.loads(raw)
         except (ValueError, RecursionError):
             return entry_label(number)
     return item_label(number, raw, "issuer", "name")
@@ -210,7 +234,7 @@ class TotpAuthPlain(ImportState):
 
 def _entries_from_list_text(value: str) -> TotpAuthPlain:
     try:
-        entries = json.loads(value)
+        entries = fields.loads(value)
     except (ValueError, RecursionError) as e:
         raise CorruptFile(TOTP_AUTH, "the list of codes is not JSON") from e
     if not isinstance(entries, list):

@@ -5,7 +5,8 @@ exporter.rs, password_exporter.rs, crypto.rs):
 
 * Plain: `{"version": 1, "entries": [{"id", "content": {"uri", "entry_type":
   "Totp"|"Steam", "name"}, "note"}]}`; a TOTP `uri` is otpauth://, a Steam
-  one `steam://SECRET` with the account in `name`.
+  one `steam://SECRET` with the secret in standard base64 (steam/mod.rs,
+  SteamTotp::uri; Bitwarden's steam:// holds base32) and the account in `name`.
 * Password-protected: `{"version": 1, "salt", "content"}`, salt 16 bytes;
   the key is Argon2id v1.3 (19 MiB, 2 passes, 1 lane, 32 bytes), fixed in
   the app's code, not in the file; `content` is nonce (12 bytes) then
@@ -16,7 +17,8 @@ Proton Pass: a .zip holding "Proton Pass/data.json" (or that JSON alone):
 `{"encrypted": false, "vaults": {id: {"name", "items": [{"data": {"type":
 "login", "metadata": {"name", "note"}, "content": {"itemEmail",
 "itemUsername", "totpUri"}, "extraFields": [{"type": "totp", "data":
-{"totpUri"}}]}, "pinned"}]}}}`. Each vault's name becomes the group. The
+{"totpUri"}}]}, "pinned", "state"}]}}}`. Each vault's name becomes the group.
+Items in the trash (`state` 2) are reported, not imported. The
 PGP-encrypted export ("data.pgp") needs OpenPGP, which desktop-2fa does not
 carry: it is refused with advice.
 """
@@ -69,6 +71,7 @@ EXPORT_ARGON2 = {"memory_kib": 19 * 1024, "passes": 2, "lanes": 1}
 PP_DATA_JSON = "Proton Pass/data.json"
 PP_DATA_PGP = "Proton Pass/data.pgp"
 MAX_ZIP_MEMBERS = 10_000
+TRASHED = 2  # an item's `state`: 1 active, 2 in the trash (Proton's ItemState)
 MAX_JSON_BYTES = 32 * 2**20
 
 
@@ -84,7 +87,7 @@ def _entry(raw: object) -> ImportedAccount:
         text(content, "name"),
     )
     if kind == "Steam" or uri.lower().startswith(STEAM_URI_PREFIX):
-        spec = steam_uri_spec(uri, "Steam", name)
+        spec = steam_uri_spec(uri, "Steam", name, base64_secret=True)
     elif kind == "Totp":
         spec = spec_from_uri(uri, "", name)
     else:
@@ -210,12 +213,18 @@ class PassItem:
 
 
 def _pass_item(item: PassItem) -> ImportedAccount:
+    if item.raw.get("state") == TRASHED:
+        raise EntryProblem(
+            "it is in Proton Pass's trash (restore it in Proton Pass to bring it along)"
+        )
     data = sub_object(item.raw, "data")
     metadata, content = sub_object(data, "metadata"), sub_object(data, "content")
     site = text(metadata, "name")
-    user = text(content, "itemEmail") or text(content, "itemUsername")
+    # Exports before 1.18.0 name the account `username`, later ones `itemEmail`
+    # and `itemUsername` (Proton's reader migrates it, protonpass.json.reader.ts).
+    user = text(content, "itemEmail") or text(content, "itemUsername") or text(content, "username")
     if item.uri.lower().startswith(STEAM_URI_PREFIX):
-        spec = steam_uri_spec(item.uri, site, user)
+        spec = steam_uri_spec(item.uri, site, user, base64_secret=True)
     else:
         spec = spec_from_uri(item.uri, site, user)
     return ImportedAccount(

@@ -62,29 +62,31 @@ IMPORTERS: tuple[Importer, ...] = (
 # name and the key names still in the text say which app wrote it, so the user
 # gets "the Aegis file ends too early" instead of "unknown format".
 _NAME_HINTS = (
+    # An extension only that app writes comes first: a word inside a name can be
+    # chance ("greenteam.2fas" holds "ente").
     (".json.aes", "andotp"),
     (".authpro", "authenticator-pro"),
     (".mafile", "steam"),
     (".encrypt", "totp-authenticator"),
+    (".2fas", "2fas"),
+    (".db3", "authenticator-pro"),
+    (".png", "qr-image"),
+    (".jpg", "qr-image"),
+    (".jpeg", "qr-image"),
     ("ente", "ente"),
     ("proton", "proton-authenticator"),
     ("aegis", "aegis"),
-    (".2fas", "2fas"),
     ("2fas", "2fas"),
     ("otp_accounts", "andotp"),
     ("andotp", "andotp"),
     ("bitwarden", "bitwarden"),
     ("freeotp", "freeotp-plus"),
-    (".png", "qr-image"),
-    (".jpg", "qr-image"),
-    (".jpeg", "qr-image"),
     ("authenticator_preferences", "battlenet"),
     ("com.authy", "authy"),
     ("externalbackup", "freeotp"),
     ("tokens.xml", "freeotp"),
     ("phonefactor", "microsoft-authenticator-db"),
     ("duo", "duo"),
-    (".db3", "authenticator-pro"),
     (".txt", "otpauth"),
 )
 _TEXT_HINTS = (

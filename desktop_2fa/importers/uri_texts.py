@@ -15,7 +15,8 @@ from desktop_2fa.core import migration
 from desktop_2fa.core import uri as otpauth
 from desktop_2fa.core.errors import InvalidUri
 from desktop_2fa.importers.base import EntryError, ImportedAccount, ImportResult, ImportState
-from desktop_2fa.importers.errors import CorruptFile, IncompleteExport
+from desktop_2fa.importers.errors import CorruptFile, IncompleteExport, TooManyEntries
+from desktop_2fa.importers.fields import MAX_ENTRIES
 
 GOOGLE = "Google Authenticator export"
 
@@ -76,11 +77,28 @@ class UriTextsState(ImportState):
         return ImportResult(tuple(entries), tuple(errors))
 
 
+# What str.splitlines() breaks lines on: counted before splitting, so a file of
+# millions of short lines is refused before each becomes a string and an entry.
+_LINE_BREAKS = ("\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+MAX_LINES = 10 * MAX_ENTRIES  # room for comments and blank lines
+
+
+class TooManyLines(ValueError):
+    """More lines than any list of accounts has."""
+
+
 def _lines(data: bytes) -> list[str] | None:
+    """The text's lines; None when it is not UTF-8.
+
+    Raises:
+        TooManyLines: more than `MAX_LINES` lines.
+    """
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None
+    if sum(text.count(b) for b in _LINE_BREAKS) >= MAX_LINES:
+        raise TooManyLines(f"it has more than {MAX_LINES:,} lines, more than any list of accounts")
     return text.splitlines()
 
 
@@ -96,12 +114,15 @@ class OtpauthListImporter:
     where = "any app that lists otpauth:// URIs (Authenticator Pro, WinAuth, Ente plain text...)"
 
     def sniff(self, data: bytes, filename: str) -> bool:
-        lines = _lines(data[:65536])
+        lines = _lines(data[:65536])  # at most 64 Ki lines: always under MAX_LINES
         first = next((line.strip() for line in lines or [] if _meaningful(line)), "")
         return first.lower().startswith("otpauth")
 
     def read(self, data: bytes) -> ImportState:
-        lines = _lines(data)
+        try:
+            lines = _lines(data)
+        except TooManyLines as e:
+            raise CorruptFile(self.title, str(e)) from e
         if lines is None:
             raise CorruptFile(self.title, "it is not UTF-8 text")
         # A text that merely mentions otpauth (a README, a web page) is not a
@@ -109,10 +130,11 @@ class OtpauthListImporter:
         # as a whole instead of reporting every line as a bad entry.
         if not any(line.strip().lower().startswith("otpauth") for line in lines):
             raise CorruptFile(self.title, "no line starts with otpauth://")
-        return UriTextsState(
-            tuple(
-                UriText(f"line {number}", line)
-                for number, line in enumerate(lines, start=1)
-                if _meaningful(line)
-            )
+        items = tuple(
+            UriText(f"line {number}", line)
+            for number, line in enumerate(lines, start=1)
+            if _meaningful(line)
         )
+        if len(items) > MAX_ENTRIES:
+            raise TooManyEntries(MAX_ENTRIES)
+        return UriTextsState(items)

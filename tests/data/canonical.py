@@ -90,6 +90,11 @@ def sha1_30s_6(a: Canonical) -> bool:
     return a.kind in ("totp", "hotp") and (a.algorithm, a.digits, a.period) == ("SHA1", 6, 30)
 
 
+def sha1_totp(a: Canonical) -> bool:
+    """TOTP Authenticator: TOTP with SHA-1, any digits and period."""
+    return a.kind == "totp" and a.algorithm == "SHA1"
+
+
 def sha1_totp_30s_6(a: Canonical) -> bool:
     """Microsoft's TOTP accounts, Authy, TOTP Authenticator: plain 30-second TOTP."""
     return sha1_30s_6(a) and a.kind == "totp"

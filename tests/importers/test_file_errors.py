@@ -288,3 +288,19 @@ def test_a_preferences_file_declaring_an_odd_encoding_is_a_corrupt_file(encoding
     assert odd != data
     with pytest.raises(errors.CorruptFile, match="encoding"):
         _import("authy.xml", odd)
+
+
+@pytest.mark.parametrize(
+    ("name", "fixture", "title"),
+    [
+        ("greenteam.2fas", "2fas_plain.2fas", "2FAS"),  # "ente" is inside "greenteam"
+        ("payments-proton.json.aes", "otp_accounts_2024-05-01.json.aes", "andOTP"),
+    ],
+)
+def test_a_damaged_file_is_named_by_its_extension_before_words_in_its_name(
+    name: str, fixture: str, title: str
+) -> None:
+    data = (FIXTURES / fixture).read_bytes()
+    with pytest.raises(errors.ImportFailed) as caught:
+        _import(name, data[: len(data) // 2] if title == "2FAS" else data[:20])
+    assert f"{title} file" in str(caught.value)

@@ -28,6 +28,7 @@ from tests.data.canonical import (
     bitwarden_can_hold,
     google_can_hold,
     sha1_30s_6,
+    sha1_totp,
     sha1_totp_30s_6,
     steam_only,
     totp_only,
@@ -122,7 +123,7 @@ FIXTURE_LIST = [
     Fixture("battlenet_authenticator_preferences.xml", "battlenet", holds=lambda a: False,
             extra=(BATTLE_NET,)),
     Fixture("duo_accounts.json", "duo", holds=sha1_30s_6, adjust=_without_name),
-    Fixture("totp_authenticator_backup.encrypt", "totp-authenticator", holds=sha1_totp_30s_6,
+    Fixture("totp_authenticator_backup.encrypt", "totp-authenticator", holds=sha1_totp,
             encrypted=True, by_name=True),
 ]  # fmt: skip
 

@@ -13,9 +13,6 @@ from __future__ import annotations
 import ast
 import base64
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,29 +21,11 @@ import pytest
 from desktop_2fa.importers import kdf
 from desktop_2fa.importers.errors import CorruptFile
 from desktop_2fa.vault.crypto import KdfParams
-from desktop_2fa.vault.store import VaultFile
-from tests.data.canonical import FIXTURE_PASSWORD
-from tests.importers.support import FIXTURES
+from tests.importers.support import FIXTURES, import_measured
 
 ROOT = Path(__file__).resolve().parents[2]
-MAX_RSS_MB = 300
 GENEROUS_SECONDS = 30
 PASSWORD_KDFS = (".kdf.pbkdf2", ".kdf.scrypt", ".kdf.argon2")  # HKDF-Expand is no password KDF
-
-# The CLI runs in a grandchild: Linux carries a process's peak RSS across fork and
-# exec, so a child of this (large) pytest process would report pytest's peak. A
-# fresh intermediate process has a small peak, and RUSAGE_CHILDREN gives the
-# grandchild's own.
-_RUNNER = """
-import json, resource, subprocess, sys, time
-cli = "import sys; from desktop_2fa.cli.main import main; sys.exit(main(sys.argv[1:]))"
-start = time.monotonic()
-code = subprocess.run([sys.executable, "-c", cli, *sys.argv[2:]], check=False).returncode
-report = {"code": code, "seconds": time.monotonic() - start,
-          "rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
-open(sys.argv[1], "w").write(json.dumps(report))
-sys.exit(code)
-"""
 
 
 def _json(name: str) -> dict:  # type: ignore[type-arg]
@@ -125,26 +104,11 @@ HOSTILE: list[tuple[str, Callable[[], bytes], str]] = [
 def test_a_hostile_file_is_refused_quickly_in_one_line(
     tmp_path: Path, fast_kdf: KdfParams, name: str, make: Callable[[], bytes], says: str
 ) -> None:
-    vault = tmp_path / "vault.json"
-    VaultFile(vault).create("pw", kdf=fast_kdf)
-    before = vault.read_bytes()
     hostile = tmp_path / name
     hostile.write_bytes(make())
-    report = tmp_path / "report.json"
-    env = {**os.environ, "DESKTOP_2FA_VAULT": str(vault), "DESKTOP_2FA_PASSWORD": "pw",
-           "DESKTOP_2FA_IMPORT_PASSWORD": FIXTURE_PASSWORD}  # fmt: skip
-    done = subprocess.run(
-        [sys.executable, "-c", _RUNNER, str(report), "import", str(hostile)],
-        capture_output=True, text=True, env=env, cwd=ROOT, timeout=120, check=False,
-    )  # fmt: skip
-    measured = json.loads(report.read_text())
-    lines = done.stderr.splitlines()
-    assert (done.returncode, done.stdout) == (1, ""), done.stderr
-    assert len(lines) == 1 and len(lines[0]) <= 300, done.stderr
-    assert says in lines[0]
-    assert vault.read_bytes() == before
-    assert 5 < measured["rss_mb"] < MAX_RSS_MB, measured
-    assert measured["seconds"] < GENEROUS_SECONDS
+    done = import_measured(tmp_path, fast_kdf, hostile)
+    assert says in done.line
+    assert done.measured["seconds"] < GENEROUS_SECONDS
 
 
 def test_every_ceiling_is_refused_before_any_derivation(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -31,18 +32,25 @@ import pytest
 
 from server_stub.runner import RunningServer, start_in_thread, url_for
 from server_stub.settings import RateLimit, Settings
+from server_stub.storage.records import SignInThrottle
 from server_stub.web.pages import front_end_app
 from tests.web import browser
 from tests.web.browser import GuidePage
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
-#: The rate limits this test runs under, in one place. It signs in and calls
-#: /two-factor/* more often than a person would in a minute; the limits have
-#: their own tests (tests/server/test_limits.py), so here they are off.
+#: The limits these tests run under, in one place, never the server's defaults
+#: (which may change). The guide's walk signs in and calls /two-factor/* more
+#: often than a person would in a minute, and types one wrong password per
+#: account; the limits have their own tests (tests/server/test_limits.py), so
+#: here the request limiter is off and an e-mail pauses only after 5 wrong
+#: passwords in a row.
 RATE_LIMIT = None
+SIGN_IN_THROTTLE = SignInThrottle(free=5, first_pause=15, longest_pause=300)
 #: For the one test about the limiter's answer: a second try on a /two-factor/ path is refused.
 TIGHT_RATE_LIMIT = RateLimit(window=60, max=1)
+#: For the one test about an e-mail's pause: the second wrong password in a row pauses it.
+TIGHT_THROTTLE = SignInThrottle(free=2, first_pause=20, longest_pause=300)
 PASSWORD = "correct horse battery staple"  # a throw-away account
 VAULT_PASSWORD = "scratch vault password"
 
@@ -103,7 +111,10 @@ def sites() -> Iterator[tuple[RunningServer, str, str]]:
     """The server (pages at /), the same pages on a trusted origin and on an untrusted one."""
     trusted, untrusted = browser.listening_socket(), browser.listening_socket()
     settings = Settings(
-        secret=secrets.token_urlsafe(48), rate_limit=RATE_LIMIT, trusted_origins=(url_for(trusted),)
+        secret=secrets.token_urlsafe(48),
+        rate_limit=RATE_LIMIT,
+        sign_in_throttle=SIGN_IN_THROTTLE,
+        trusted_origins=(url_for(trusted),),
     )
     with start_in_thread(settings) as server:
         front = front_end_app(server.auth_url, "Trusted front-end")
@@ -243,7 +254,11 @@ def test_the_guide_end_to_end_with_the_desktop_app(
 
 
 def test_the_rate_limit_answer_says_how_long_to_wait(playwright: object, tmp_path: Path) -> None:
-    settings = Settings(secret=secrets.token_urlsafe(48), rate_limit=TIGHT_RATE_LIMIT)
+    settings = Settings(
+        secret=secrets.token_urlsafe(48),
+        rate_limit=TIGHT_RATE_LIMIT,
+        sign_in_throttle=SIGN_IN_THROTTLE,
+    )
     with (
         start_in_thread(settings) as server,
         browser.chromium(playwright, tmp_path / "profile") as context,  # type: ignore[arg-type]
@@ -261,3 +276,75 @@ def test_the_rate_limit_answer_says_how_long_to_wait(playwright: object, tmp_pat
         wait = re.fullmatch(r"Too many requests: try again in (\d+) seconds\.", said)
         assert wait is not None and 0 < int(wait.group(1)) <= 60
         site.two_factor_state("off")
+
+
+@contextmanager
+def _single_site(playwright: object, tmp_path: Path, **overrides: object) -> Iterator[GuidePage]:
+    """The server's own pages in a browser, under this module's limits unless overridden."""
+    limits: dict[str, object] = {"rate_limit": RATE_LIMIT, "sign_in_throttle": SIGN_IN_THROTTLE}
+    settings = Settings(secret=secrets.token_urlsafe(48), **{**limits, **overrides})  # type: ignore[arg-type]
+    with (
+        start_in_thread(settings) as server,
+        browser.chromium(playwright, tmp_path / "profile") as context,  # type: ignore[arg-type]
+    ):
+        page = context.new_page()
+        crashes: list[str] = []  # uncaught errors in the pages' scripts, CSP violations
+        page.on("pageerror", lambda error: crashes.append(str(error)))
+        page.on(
+            "console", lambda m: crashes.extend([m.text] if "Content Security" in m.text else [])
+        )
+        yield GuidePage(page, server.base_url)
+        assert crashes == []
+
+
+def test_an_e_mail_paused_after_wrong_passwords_says_how_long_to_wait(
+    playwright: object, tmp_path: Path
+) -> None:
+    with _single_site(playwright, tmp_path, sign_in_throttle=TIGHT_THROTTLE) as site:
+        site.open("/")
+        site.sign_up("Di", "di@example.test", PASSWORD)
+        _signed_in(site, "di@example.test")
+        site.sign_out()
+        for wrong in ("wrong password", "wrong again"):
+            with site.page.expect_response(lambda r: r.url.endswith("/sign-in/email")):
+                site.sign_in("di@example.test", wrong)
+            assert site.error("#sign-in-form") == "Wrong e-mail or password."
+        # paused: the right password is not even checked, and the page says how long
+        site.sign_in("di@example.test", PASSWORD)
+        refused = site.form("#sign-in-form").locator(".error")
+        refused.filter(has_text="Too many").wait_for()
+        said = refused.inner_text()
+        wait = re.fullmatch(r"Too many requests: try again in (\d+) seconds\.", said)
+        assert wait is not None and 0 < int(wait.group(1)) <= 20, said
+        assert site.path == "/"
+
+
+def test_what_a_person_wrote_is_shown_as_text(playwright: object, tmp_path: Path) -> None:
+    """A name reaches the page through textContent only: markup in it is shown,
+    never parsed or run (nor refused by the policy: no CSP report either)."""
+    name = "<img src=x onerror=\"document.title='owned'\"><b>Eve</b>"
+    with _single_site(playwright, tmp_path) as site:
+        site.open("/")
+        site.sign_up(name, "eve@example.test", PASSWORD)
+        _signed_in(site, "eve@example.test")
+        assert site.page.locator("#user-name").inner_text() == name
+        assert site.page.locator("#user-name *").count() == 0
+        assert site.page.locator("img").count() == 0
+        assert site.page.title() != "owned"
+
+
+def test_a_request_too_large_for_the_server_says_what_to_do(
+    playwright: object, tmp_path: Path
+) -> None:
+    """Cookies the API's path collects past the server's 16 KiB of headers get a bare
+    431 (http/connections.py): the page says what a person can do about it."""
+    with _single_site(playwright, tmp_path) as site:
+        site.open("/")
+        host = urlsplit(site.origin).hostname
+        site.page.context.add_cookies([
+            {"name": f"big{i}", "value": "x" * 4000, "domain": host, "path": "/api/auth"}
+            for i in range(5)
+        ])  # fmt: skip
+        site.sign_in("fay@example.test", PASSWORD)
+        said = site.error("#sign-in-form")
+        assert "cookies" in said and "HTTP 431" not in said, said

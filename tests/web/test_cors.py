@@ -65,6 +65,8 @@ def test_requests_from_a_trusted_origin_are_readable_and_keep_the_origin_rule(
         "https://127.0.0.1:5173",  # another scheme
         "http://localhost:5173",  # another host name for the same machine
         "http://127.0.0.1:5173.evil.test",
+        "http://127.0.0.1:517",  # a prefix of the trusted origin
+        "http://127.0.0.1:51730",  # the trusted origin is a prefix of it
         "http://evil.test",
         "null",
         FRONT + "/",
@@ -133,3 +135,14 @@ def test_the_command_line_trusts_origins_and_can_drop_the_pages() -> None:
         page = httpx.get(server.base_url + "/")
         assert page.status_code == 404 and page.content == b""
         assert httpx.get(server.base_url + API + "/ok").json() == {"ok": True}
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_a_preflight_for_a_method_the_api_has_not_is_not_allowed_it(
+    make_client: Callable[..., Client], method: str
+) -> None:
+    client = make_client(trusted_origins=(FRONT,))
+    headers = {**PREFLIGHT, "Access-Control-Request-Method": method}
+    response = client.options(API + "/sign-in/email", headers=headers)
+    allowed = {m.strip() for m in response.headers["access-control-allow-methods"].split(",")}
+    assert method not in allowed and allowed == {"GET", "POST"}

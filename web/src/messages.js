@@ -39,15 +39,27 @@ export const MESSAGES = {
   INTERNAL_SERVER_ERROR: "The server failed: {message}",
 };
 
+/**
+ * Answers without a body, by status: the server refuses a request head that
+ * does not arrive in time (408) or is larger than 16 KiB (431) before reading
+ * it (server_stub/http/connections.py, as Node's HTTP server does).
+ */
+const BARE_ANSWERS = {
+  408: MESSAGES.REQUEST_TIMEOUT,
+  431: "The request is too large for the server: this site's cookies have grown too big. Clear this site's cookies in the browser, then try again.",
+};
+
 /** One sentence for a better-auth client error ({status, code?, message?}). */
 export function describe(error, { retryAfter = null } = {}) {
   const message = typeof error?.message === "string" ? error.message : "";
   if (error?.status === 429 && !error.code) {
-    // The rate limiter's answer has no code (PROTOCOL.md section 6).
+    // The rate limiter's answer has no code (PROTOCOL.md section 6), nor has an
+    // e-mail's pause after wrong passwords, which answers the same way.
     return retryAfter
       ? `Too many requests: try again in ${retryAfter} seconds.`
       : "Too many requests: wait a minute and try again.";
   }
+  if (!error?.code && Object.hasOwn(BARE_ANSWERS, error?.status)) return BARE_ANSWERS[error.status];
   const template = MESSAGES[error?.code];
   if (template) {
     return template.replaceAll("{origin}", window.location.origin).replaceAll("{message}", message || error.code);

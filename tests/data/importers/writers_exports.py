@@ -107,7 +107,9 @@ def proton_entries(rng: object) -> list[dict[str, object]]:
     entries = []
     for a in filter(totp_or_steam, CANONICAL):
         if a.kind == "steam":
-            content = {"uri": f"steam://{a.secret}", "entry_type": "Steam", "name": a.name}
+            # Proton's Steam URI holds the secret in standard base64 (steam/mod.rs, uri()).
+            secret = base64.b64encode(a.secret_bytes).decode()
+            content = {"uri": f"steam://{secret}", "entry_type": "Steam", "name": a.name}
         else:
             content = {"uri": uri(a), "entry_type": "Totp", "name": a.name}
         entries.append({"id": rand(rng, 8).hex(), "content": content, "note": a.note or None})

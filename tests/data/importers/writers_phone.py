@@ -20,6 +20,7 @@ from tests.data.canonical import (
     FIXTURE_PASSWORD,
     Canonical,
     sha1_30s_6,
+    sha1_totp,
     sha1_totp_30s_6,
 )
 from tests.data.importers.writers_exports import cbc_encrypt
@@ -135,6 +136,11 @@ def write_authy() -> None:
 
 
 def write_databases() -> None:
+    def stored(a: Canonical) -> int:
+        # Google Authenticator stores the last counter it used: it increments, then
+        # computes (OtpProvider.getCurrentCode). The next code is counter + 1.
+        return a.counter - 1 if a.kind == "hotp" else 0
+
     path = HERE / "google_authenticator.db"
     path.unlink(missing_ok=True)
     db = sqlite3.connect(path)
@@ -143,7 +149,7 @@ def write_databases() -> None:
                "issuer TEXT DEFAULT NULL, original_name VARCHAR DEFAULT NULL)")  # fmt: skip
     for a in filter(sha1_30s_6, CANONICAL):
         db.execute("INSERT INTO accounts (email, secret, counter, type, issuer, original_name) "
-                   "VALUES (?,?,?,?,?,?)", (f"{a.issuer}:{a.name}", a.secret, a.counter,
+                   "VALUES (?,?,?,?,?,?)", (f"{a.issuer}:{a.name}", a.secret, stored(a),
                    1 if a.kind == "hotp" else 0, a.issuer, f"{a.issuer}:{a.name}"))  # fmt: skip
     db.commit()
     db.close()
@@ -199,10 +205,16 @@ def write_duo() -> None:
 
 def write_totp_authenticator() -> None:
     entries = []
-    for i, a in enumerate(filter(sha1_totp_30s_6, CANONICAL)):
+    for i, a in enumerate(filter(sha1_totp, CANONICAL)):
         base, key = [(32, a.secret), (16, a.secret_bytes.hex()),
                      (64, base64.b64encode(a.secret_bytes).decode())][i % 3]  # fmt: skip
-        entries.append(json.dumps({"base": base, "key": key, "name": a.name, "issuer": a.issuer}))
+        # digits and period are strings, "" for the defaults (Stratum's
+        # TotpAuthenticatorBackupConverter reads them so).
+        digits, period = ("", "") if i == 0 else (str(a.digits), str(a.period))
+        entries.append({"base": base, "key": key, "name": a.name, "issuer": a.issuer,
+                        "digits": digits, "period": period})  # fmt: skip
+    # The first key of the decrypted object is the JSON text of a list of objects
+    # (Aegis's TotpAuthenticatorImporter: obj.names().get(0), array.getJSONObject(i)).
     plain = json.dumps({json.dumps(entries): "1714550400"}).encode()
     cipher = cbc_encrypt(hashlib.sha256(PW).digest(), bytes(16), plain)
     (HERE / "totp_authenticator_backup.encrypt").write_text(base64.b64encode(cipher).decode())
