@@ -131,6 +131,47 @@ def test_move_up_and_down_from_the_keyboard(qtbot: QtBot, daily) -> None:
     assert daily.current_account().issuer == moving
 
 
+def _drag_event(win, kind, onto: str, moved: str):  # type: ignore[no-untyped-def]
+    """A drag of `moved` over the upper edge of `onto`'s row, as Qt's drag delivers it."""
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent
+
+    target = next(
+        win.proxy.index(r, 0)
+        for r in range(win.proxy.rowCount())
+        if win.proxy.index(r, 0).data(CodeRole.ISSUER) == onto
+    )
+    rect = win.view.visualRect(target)
+    mime = QMimeData()
+    account = next(a for a in win.session.data.accounts if a.issuer == moved)
+    mime.setData(ACCOUNT_MIME, account.id.encode())
+    point = QPoint(rect.center().x(), rect.top() + 2)
+    event_type = QDragEnterEvent if kind == "enter" else QDragMoveEvent
+    event = event_type(
+        point, Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    return event, mime
+
+
+def test_the_list_takes_a_real_drag_of_its_own_rows(qtbot: QtBot, daily) -> None:
+    """Qt asks the view (and its model) before a drop ever happens: a view that refuses
+    the drag enter or move never gets the drop, whatever dropEvent would do."""
+    _view(daily, "sort", SortMode.CUSTOM)
+    daily.view._ours = lambda _event: True  # the drag's source is this view
+    enter, mime = _drag_event(daily, "enter", "PayPal", "Hetzner")
+    daily.view.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    move, mime = _drag_event(daily, "move", "PayPal", "Hetzner")
+    daily.view.dragMoveEvent(move)
+    assert move.isAccepted()
+    assert move.dropAction() == Qt.DropAction.MoveAction
+    # other sorts take no drag
+    _view(daily, "sort", SortMode.ISSUER)
+    move, mime = _drag_event(daily, "move", "PayPal", "Hetzner")
+    daily.view.dragMoveEvent(move)
+    assert not move.isAccepted()
+
+
 def test_densities_change_the_rows_and_stay_in_the_vault(qtbot: QtBot, daily, vault_path) -> None:
     heights = {}
     for density in (Density.NORMAL, Density.COMPACT, Density.SMALL):
