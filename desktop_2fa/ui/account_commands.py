@@ -21,6 +21,7 @@ from desktop_2fa.core.params import OtpKind
 from desktop_2fa.core.text import shown
 from desktop_2fa.ui import messages, prompts
 from desktop_2fa.ui.codes_model import CodeRole
+from desktop_2fa.ui.codes_order import move_target
 from desktop_2fa.vault import edits
 from desktop_2fa.vault.errors import VaultError
 from desktop_2fa.vault.model import Account, SortMode, VaultData
@@ -162,9 +163,12 @@ class AccountCommands(QObject):
         """Drag and drop in the custom sort: put the account in front of another."""
         if self.session.data.settings.sort is not SortMode.CUSTOM:
             return
-        if self._try(
-            lambda: self.session.update(lambda d: edits.move_account(d, account_id, before_id))
-        ):
+
+        def edit(data: VaultData) -> VaultData:
+            before = move_target(data.accounts, account_id, before_id)
+            return edits.move_account(data, account_id, before)
+
+        if self._try(lambda: self.session.update(edit)):
             self.window.select_account(account_id)
 
     def _step(self, delta: int) -> None:

@@ -172,6 +172,27 @@ def test_the_list_takes_a_real_drag_of_its_own_rows(qtbot: QtBot, daily) -> None
     assert not move.isAccepted()
 
 
+def test_moving_up_never_sends_a_row_down_past_the_favourites(qtbot: QtBot, daily) -> None:
+    """Favourites are listed first in every sort: the first other row is already as
+    high as it can go, and a row dropped among the favourites goes to the top of the
+    others, never to wherever the vault happens to keep the favourite."""
+    _view(daily, "sort", SortMode.CUSTOM)
+    assert order(daily)[0] == "Google"  # the favourite; the vault keeps it 20th
+    before = order(daily)
+    first_other = before[1]
+    daily.view.setCurrentIndex(daily.proxy.index(1, 0))
+    daily.move_up_action.trigger()
+    assert order(daily) == before
+    assert daily.current_account().issuer == first_other
+    # the favourite moved down stays the last favourite
+    daily.view.setCurrentIndex(daily.proxy.index(0, 0))
+    daily.move_down_action.trigger()
+    assert order(daily) == before
+    # Hetzner dropped on the favourite's row: the top of the other rows
+    _drop(daily, "Hetzner", "Google", lower=False)
+    assert order(daily)[:3] == ["Google", "Hetzner", first_other]
+
+
 def test_densities_change_the_rows_and_stay_in_the_vault(qtbot: QtBot, daily, vault_path) -> None:
     heights = {}
     for density in (Density.NORMAL, Density.COMPACT, Density.SMALL):
