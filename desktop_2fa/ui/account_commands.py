@@ -36,9 +36,11 @@ def fit(widget: QWidget) -> None:
     if screen is None:
         return
     room = screen.availableGeometry()
-    widget.resize(
-        min(widget.width(), room.width()), min(widget.height(), max(room.height() - 40, 200))
-    )
+    # A dialog that chose no size of its own starts from what its layout asks for;
+    # before it is first shown its size is Qt's 100x30, which left it at its minimum.
+    resized = widget.testAttribute(Qt.WidgetAttribute.WA_Resized)
+    size = widget.size() if resized else widget.sizeHint()
+    widget.resize(min(size.width(), room.width()), min(size.height(), max(room.height() - 40, 200)))
 
 
 def show(dialog: QDialog) -> QDialog:

@@ -101,3 +101,18 @@ def test_the_change_password_hint_is_whole_in_a_small_window(qtbot: QtBot, unloc
     dialog.password.setText("abc")
     qtbot.wait(10)  # one event loop turn for the layout
     assert_whole(dialog.hint)
+
+
+def test_dialogs_open_big_enough_for_their_sentences(qtbot: QtBot, unlocked) -> None:
+    """Opened as the menus open them (no test resizing them first): the change-password
+    dialog opened at its bare minimum, and the strength hint was cut to half a line."""
+    dialog = unlocked.dialogs.change_password()
+    qtbot.waitExposed(dialog)
+    assert dialog.width() >= dialog.sizeHint().width()
+    dialog.password.setText("abc")
+    qtbot.wait(10)  # one event loop turn for the layout
+    assert "Too short" in dialog.hint.text()
+    assert_whole(dialog.hint)
+    settings = unlocked.dialogs.open_settings()
+    qtbot.waitExposed(settings)
+    assert settings.width() >= settings.sizeHint().width()
