@@ -134,9 +134,9 @@ class AddDialog(QDialog):
         inner.setContentsMargins(0, 0, 0, 0)
         inner.addWidget(self.tabs)
         inner.addWidget(details)
-        inner.addWidget(self.message)
         layout = QVBoxLayout(self)
         layout.addWidget(scrolling(content), 1)  # a small screen scrolls; Add stays in sight
+        layout.addWidget(self.message)  # and so does what a scan or Add answered
         layout.addWidget(self.buttons)
         for widget in (
             self.manual_tab.secret,
