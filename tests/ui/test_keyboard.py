@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenuBar,
     QTabBar,
+    QStackedWidget,
     QTabWidget,
     QWidget,
 )
@@ -170,6 +171,21 @@ def test_the_wizard_binds_each_alt_letter_once(qtbot: QtBot, unlocked) -> None:
     _each_tab(qtbot, wizard)
     wizard.bundled.setChecked(False)
     _each_tab(qtbot, wizard)
+
+
+def test_every_step_of_the_wizard_binds_each_alt_letter_once(qtbot: QtBot, unlocked) -> None:
+    """Not only each tab's first step: the Enroll tab's QR and backup-code step showed
+    "&Add to the vault and turn on" next to the "&Audit" tab, and Alt+A only moved the
+    focus between them."""
+    wizard = unlocked.dialogs.open_wizard()
+    qtbot.waitExposed(wizard)
+    for i in range(wizard.tabs.count()):
+        wizard.tabs.setCurrentIndex(i)
+        for stack in wizard.tabs.currentWidget().findChildren(QStackedWidget):
+            for step in range(stack.count()):
+                stack.setCurrentIndex(step)
+                assert_unique_mnemonics(wizard)
+            stack.setCurrentIndex(0)
 
 
 def test_the_main_window_binds_each_alt_letter_once(qtbot: QtBot, daily) -> None:

@@ -144,7 +144,7 @@ class EnrollPage(QWidget):
         copy.clicked.connect(self.copy_codes)
         self.saved = QCheckBox("I have sa&ved the backup codes somewhere safe")
         self.saved.setAccessibleName("I have saved the backup codes")
-        self.activate_button = QPushButton("&Add to the vault and turn on")
+        self.activate_button = QPushButton("Add to the vault and &turn on")
         self.activate_button.setAccessibleName("Add to the vault and turn on")
         self.activate_button.setEnabled(False)
         self.saved.toggled.connect(self.activate_button.setEnabled)
