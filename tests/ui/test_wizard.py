@@ -93,6 +93,31 @@ def test_enroll_against_the_bundled_server_to_a_code_in_the_list(
     assert next(c for c in account.backup_codes.codes if c.code == code).used
 
 
+def test_the_backup_code_step_shows_its_buttons_where_the_screen_has_room(
+    qtbot: QtBot, wizard_window
+) -> None:
+    """The QR code, the codes and "Add to the vault and turn on" in a 640-pixel wizard:
+    the button was cut in half at the bottom of a scroll area on a 1000-pixel screen."""
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtWidgets import QAbstractScrollArea
+
+    wizard = wizard_window.dialogs.open_wizard()
+    qtbot.waitExposed(wizard)
+    page = wizard.enroll_page
+    page.email.setText("alice@example.test")
+    page.password.setText(SERVER_PASSWORD)
+    page.start_button.click()
+    qtbot.waitUntil(lambda: page.stack.currentIndex() == 1, timeout=20_000)
+    qtbot.wait(10)  # one event loop turn for the layout
+    button = page.activate_button
+    area = next(a for a in page.findChildren(QAbstractScrollArea) if a.isAncestorOf(button))
+    viewport = area.viewport()
+    in_sight = viewport.rect().contains(QRect(button.mapTo(viewport, QPoint(0, 0)), button.size()))
+    room = wizard.screen().availableGeometry().height() - 40
+    assert in_sight or wizard.height() >= room  # grown as far as the screen lets it
+    assert wizard.height() <= room
+
+
 def test_round_trip_shows_live_steps_and_saves_a_report(
     qtbot: QtBot, wizard_window, tmp_path: Path
 ) -> None:

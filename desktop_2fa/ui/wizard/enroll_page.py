@@ -57,7 +57,8 @@ class EnrollPage(QWidget):
         self.job: jobs.Job | None = None
         self.stack = QStackedWidget()
         self.stack.addWidget(self._form())
-        self.stack.addWidget(scrolling(self._codes()))
+        self.codes_page = self._codes()
+        self.stack.addWidget(scrolling(self.codes_page))
         self.stack.addWidget(self._done())
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -269,6 +270,7 @@ class EnrollPage(QWidget):
         self.codes.setPlainText("\n".join(result.backup_codes))
         self.saved.setChecked(False)
         self.stack.setCurrentIndex(1)
+        self.wizard.grow_to_show(self.codes_page, self.stack)
         self.message.setText("Save the backup codes, then turn two-factor sign-in on.")
 
     def activate(self) -> None:

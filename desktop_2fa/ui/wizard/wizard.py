@@ -120,6 +120,18 @@ class EnrollWizard(QDialog):
         row.addWidget(self.url, 1)
         return row
 
+    def grow_to_show(self, content: QWidget, space: QWidget) -> None:
+        """Grow, never past the screen, until `content` (scrolled inside `space`) needs no
+        scrolling: the backup-code step's button is not left below the fold of a screen
+        that has room for it."""
+        missing = content.sizeHint().height() - space.height()
+        screen = self.screen()
+        if missing <= 0 or screen is None:
+            return
+        room = screen.availableGeometry().height() - 40  # the title bar (as `fit`)
+        if self.height() < room:
+            self.resize(self.width(), min(self.height() + missing, room))
+
     def _bundled_toggled(self, bundled: bool) -> None:
         self.url.setEnabled(not bundled)
         if not bundled and self._server is None:
