@@ -255,7 +255,12 @@ class MainWindow(QMainWindow):
 
     def _locked(self) -> None:
         for dialog in self.findChildren(QDialog):
-            dialog.reject()
+            # The wizard running an audit or round trip (no vault in them) stays open
+            # with its vault pages emptied: the idle lock must not throw away minutes
+            # of a tester's work.
+            outlive = getattr(dialog, "outlive_lock", None)
+            if outlive is None or not outlive():
+                dialog.reject()
         self._tick_timer.stop()
         self.idle.stop()
         self.accounts.forget()

@@ -216,6 +216,13 @@ class EnrollPage(QWidget):
         self.stack.setCurrentIndex(0)
         self.email.setFocus()
 
+    def forget_codes(self) -> None:
+        """Drop the new secret and its backup codes from the screen (on lock)."""
+        self.qr.clear()
+        self.uri.clear()
+        self.codes.clear()
+        self.saved.setChecked(False)
+
     def finish(self, account: Account) -> None:
         """Set the page to turn on `account`'s enrollment (stored, never activated)."""
         assert account.enrollment is not None

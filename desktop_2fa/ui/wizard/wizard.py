@@ -148,6 +148,19 @@ class EnrollWizard(QDialog):
         self.tabs.setCurrentWidget(self.enroll_page)
         self.enroll_page.finish(account)
 
+    def outlive_lock(self) -> bool:
+        """The vault was locked: stay open if an audit or a round trip is running (they
+        use throw-away accounts, never the vault), with the Enroll and Sign-in tester
+        pages emptied and closed; else (False) the window closes the wizard."""
+        if self.audit_page.job is None and self.roundtrip_page.job is None:
+            return False
+        self.enroll_page.again()
+        self.enroll_page.forget_codes()
+        self.tester_page.forget()
+        for page in (self.enroll_page, self.tester_page):
+            self.tabs.setTabEnabled(self.tabs.indexOf(page), False)
+        return True
+
     def _remember_server(self) -> None:
         """The typed server URL (or the bundled server: "") goes into the vault's settings."""
         if not self.session.is_open:
