@@ -200,6 +200,7 @@ class MainWindow(QMainWindow):
         self.toolbar.setVisible(True)  # type: ignore[attr-defined]
         self.setWindowTitle(TITLE)
         self._apply(self.session.data)
+        self.view.scrollToTop()  # the favourites first, not where the list was left
         self.idle.start()
         self._schedule_tick()
         self.codes_page.search.setFocus()
