@@ -277,3 +277,38 @@ def test_the_tray_lists_in_the_chosen_order(qtbot: QtBot, daily) -> None:
     listed = [a.issuer for a in daily.model.ordered_accounts()]
     daily.codes_page.search.clear()
     assert listed == order(daily)
+
+
+def _brightest(image: QImage) -> int:
+    """The lightness of the lightest visible pixel (text or icon on its background)."""
+    return max(
+        QColor(image.pixel(x, y)).lightness()
+        for x in range(image.width())
+        for y in range(image.height())
+        if QColor.fromRgba(image.pixel(x, y)).alpha() > 128
+    )
+
+
+def test_the_lock_screen_follows_the_dark_theme(
+    qtbot: QtBot, window, stored_vault, fast_kdf
+) -> None:
+    """The unlock page is built before the vault's theme is known: its eye icons and the
+    vault's path kept the light theme's dark grey, nearly invisible on dark."""
+    from desktop_2fa.vault.model import Settings
+
+    stored_vault(settings=Settings(theme=Theme.DARK))
+    window.unlock_page.reset()
+    unlock(qtbot, window)
+    try:
+        window.lock()
+        page = window.unlock_page
+        QApplication.processEvents()
+        background = _lightness(page)
+        assert background < 80
+        eye = page.password.toggle.icon().pixmap(16, 16).toImage()
+        assert _brightest(eye) > background + 80
+        label = page.path_label
+        path = page.grab(QRect(label.mapTo(page, QPoint(0, 0)), label.size())).toImage()
+        assert _brightest(path) > background + 60
+    finally:
+        window.theme.set_theme(Theme.SYSTEM)
