@@ -174,7 +174,9 @@ def test_the_idle_lock_leaves_a_running_audit_its_report(
     assert window.unlock_page.isVisible()
 
 
-def test_the_lock_closes_an_idle_wizard(qtbot: QtBot, open_wizard: Callable[..., AuditPage]) -> None:
+def test_the_lock_closes_an_idle_wizard(
+    qtbot: QtBot, open_wizard: Callable[..., AuditPage]
+) -> None:
     page = open_wizard(None)
     window = page.wizard.parentWidget()
     window.idle.idle.emit()

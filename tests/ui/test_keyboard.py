@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QMenuBar,
-    QTabBar,
     QStackedWidget,
+    QTabBar,
     QTabWidget,
     QWidget,
 )

@@ -158,16 +158,16 @@ def test_the_list_takes_a_real_drag_of_its_own_rows(qtbot: QtBot, daily) -> None
     the drag enter or move never gets the drop, whatever dropEvent would do."""
     _view(daily, "sort", SortMode.CUSTOM)
     daily.view._ours = lambda _event: True  # the drag's source is this view
-    enter, mime = _drag_event(daily, "enter", "PayPal", "Hetzner")
+    enter, _mime = _drag_event(daily, "enter", "PayPal", "Hetzner")
     daily.view.dragEnterEvent(enter)
     assert enter.isAccepted()
-    move, mime = _drag_event(daily, "move", "PayPal", "Hetzner")
+    move, _mime = _drag_event(daily, "move", "PayPal", "Hetzner")
     daily.view.dragMoveEvent(move)
     assert move.isAccepted()
     assert move.dropAction() == Qt.DropAction.MoveAction
     # other sorts take no drag
     _view(daily, "sort", SortMode.ISSUER)
-    move, mime = _drag_event(daily, "move", "PayPal", "Hetzner")
+    move, _mime = _drag_event(daily, "move", "PayPal", "Hetzner")
     daily.view.dragMoveEvent(move)
     assert not move.isAccepted()
 
