@@ -22,8 +22,8 @@ from desktop_2fa.core.text import shown
 from desktop_2fa.ui import messages, prompts
 from desktop_2fa.ui.codes_model import CodeRole
 from desktop_2fa.ui.codes_order import move_target
+from desktop_2fa.ui.session import SAVE_ERRORS
 from desktop_2fa.vault import edits
-from desktop_2fa.vault.errors import VaultError
 from desktop_2fa.vault.model import Account, SortMode, VaultData
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ class AccountCommands(QObject):
     def _try(self, work: Callable[[], object]) -> bool:
         try:
             work()
-        except VaultError as e:
+        except SAVE_ERRORS as e:
             self.window.notify(messages.describe(e), 10)
             return False
         return True
@@ -124,7 +124,7 @@ class AccountCommands(QObject):
             if vault is not None:  # an older copy of the vault: held until the user chose
                 vault.check_hotp_allowed()
             self.session.update(lambda d: edits.advance_counter(d, account.id, now))
-        except VaultError as e:
+        except SAVE_ERRORS as e:
             self.window.notify(messages.describe(e), 10)
             return None
         return self.window.model.reveal_hotp(account.id, counter)

@@ -32,13 +32,12 @@ from desktop_2fa.ui.codes_page import CodesPage
 from desktop_2fa.ui.icons import app_icon
 from desktop_2fa.ui.idle import IdleWatcher
 from desktop_2fa.ui.intake import Intake, Pasted
-from desktop_2fa.ui.session import VaultSession
+from desktop_2fa.ui.session import SAVE_ERRORS, VaultSession
 from desktop_2fa.ui.theme import ThemeKeeper
 from desktop_2fa.ui.unlock_page import UnlockPage
 from desktop_2fa.ui.vault_dialogs import VaultDialogs
 from desktop_2fa.ui.view_menu import ViewMenu
 from desktop_2fa.vault import edits
-from desktop_2fa.vault.errors import VaultError
 from desktop_2fa.vault.model import Account, SortMode, VaultData
 
 if TYPE_CHECKING:
@@ -244,7 +243,7 @@ class MainWindow(QMainWindow):
     def _save_settings(self, settings: object) -> None:
         try:
             self.session.update(lambda d: edits.replace_settings(d, settings))  # type: ignore[arg-type]
-        except VaultError as e:
+        except SAVE_ERRORS as e:
             from desktop_2fa.ui import messages
 
             self.notify(messages.describe(e), 10)

@@ -32,9 +32,8 @@ from PySide6.QtWidgets import (
 
 from desktop_2fa.enroll.client import AuthClient
 from desktop_2fa.ui.clipboard import ClipboardGuard
-from desktop_2fa.ui.session import VaultSession
+from desktop_2fa.ui.session import SAVE_ERRORS, VaultSession
 from desktop_2fa.vault import edits
-from desktop_2fa.vault.errors import VaultError
 
 if TYPE_CHECKING:
     from desktop_2fa.app import ReferenceServer
@@ -170,7 +169,7 @@ class EnrollWizard(QDialog):
         if settings.wizard_server == wanted:
             return
         changed = dataclasses.replace(settings, wizard_server=wanted)
-        with contextlib.suppress(VaultError):  # a preference; never worth an error dialog
+        with contextlib.suppress(*SAVE_ERRORS):  # a preference; never worth an error dialog
             self.session.update(lambda d: edits.replace_settings(d, changed))
 
     def _enrolled(self, account_id: str, email: str, password: str) -> None:
