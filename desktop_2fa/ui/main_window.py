@@ -90,8 +90,8 @@ class MainWindow(QMainWindow):
         self.intake = Intake(self)
         self.accounts = AccountCommands(self)
         self.dialogs = VaultDialogs(self)
-        self.named_actions, menus = actions.build(self, self.view)
-        self.view_menu = ViewMenu(menus["view"], self._save_settings)
+        self.named_actions, self.menus = actions.build(self, self.view)
+        self.view_menu = ViewMenu(self.menus["view"], self._save_settings)
         self.codes_page.window_shortcuts = actions.shortcuts(self.named_actions)
 
         self._tick_timer = QTimer(self)
@@ -178,7 +178,8 @@ class MainWindow(QMainWindow):
             Needs.UNDO: self.accounts.can_undo,
         }
         actions.update(self.named_actions, state)
-        self.view_menu.menu.setEnabled(unlocked)
+        for name in ("edit", "view", "account"):  # nothing in them works while locked
+            self.menus[name].setEnabled(unlocked)
         favourite = self.named_actions["favourite"]
         favourite.setText(
             "Remove from &favourites" if account is not None and account.favourite
