@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QMenuBar,
-    QStackedWidget,
     QTabBar,
     QTabWidget,
     QWidget,
@@ -22,6 +21,7 @@ from pytestqt.qtbot import QtBot
 from desktop_2fa.ui.backup_dialog import BackupCodesDialog
 from desktop_2fa.ui.codes_model import CodeRole
 from desktop_2fa.ui.wizard.wizard import EnrollWizard
+from tests.ui.conftest import wizard_steps
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -179,13 +179,8 @@ def test_every_step_of_the_wizard_binds_each_alt_letter_once(qtbot: QtBot, unloc
     focus between them."""
     wizard = unlocked.dialogs.open_wizard()
     qtbot.waitExposed(wizard)
-    for i in range(wizard.tabs.count()):
-        wizard.tabs.setCurrentIndex(i)
-        for stack in wizard.tabs.currentWidget().findChildren(QStackedWidget):
-            for step in range(stack.count()):
-                stack.setCurrentIndex(step)
-                assert_unique_mnemonics(wizard)
-            stack.setCurrentIndex(0)
+    for _step in wizard_steps(wizard):
+        assert_unique_mnemonics(wizard)
 
 
 def test_the_main_window_binds_each_alt_letter_once(qtbot: QtBot, daily) -> None:

@@ -26,6 +26,7 @@ from desktop_2fa.vault import edits, envelope, payload
 from desktop_2fa.vault.errors import DuplicateAccount, VaultError
 from desktop_2fa.vault.model import VaultData
 from desktop_2fa.vault.store import VaultFile
+from tests.full_disk import fill_the_disk
 from tests.ui.conftest import PASSWORD
 from tests.vault.handmade import numbered_secret
 
@@ -180,17 +181,6 @@ def test_the_session_offers_the_rollback_choice_to_the_windows(qtbot: QtBot, rol
     session.vault.check_hotp_allowed()
 
 
-def _fill_the_disk(monkeypatch: pytest.MonkeyPatch) -> None:
-    real_write = os.write
-
-    def full(fd: int, data: bytes) -> int:  # the disk fills up under the vault's temp file
-        if len(data) > 100:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return real_write(fd, data)
-
-    monkeypatch.setattr(os, "write", full)
-
-
 def _select(win, issuer: str) -> None:
     account = next(a for a in win.session.data.accounts if a.issuer == issuer)
     win.select_account(account.id)
@@ -246,7 +236,7 @@ def test_a_full_disk_is_one_sentence_where_the_change_was_asked(
     monkeypatch.setattr("sys.excepthook", lambda *args: unexpected.append(args))
     act = prepare(unlocked)
     before = vault_path.read_bytes()
-    _fill_the_disk(monkeypatch)
+    fill_the_disk(monkeypatch)
     said = act()
     monkeypatch.undo()
     assert unexpected == []

@@ -18,7 +18,7 @@ from desktop_2fa.vault.crypto import KdfParams
 from desktop_2fa.vault.store import VaultFile
 from server_stub.runner import RunningServer, start_in_thread
 from server_stub.settings import Settings
-from tests.ui.conftest import PASSWORD, make_vault, unlock
+from tests.ui.conftest import PASSWORD, make_vault, unlock, wizard_steps
 
 SERVER_PASSWORD = "a long server password"
 
@@ -121,18 +121,12 @@ def test_the_backup_code_step_shows_its_buttons_where_the_screen_has_room(
 def test_every_step_of_the_wizard_fits_a_600x400_screen(qtbot: QtBot, wizard_window) -> None:
     """The window manager's title bar takes its share: 360 pixels are left for the
     wizard, whose pages scroll rather than grow past that."""
-    from PySide6.QtWidgets import QStackedWidget
-
     wizard = wizard_window.dialogs.open_wizard()
     qtbot.waitExposed(wizard)
-    for i in range(wizard.tabs.count()):
-        wizard.tabs.setCurrentIndex(i)
-        for stack in wizard.tabs.currentWidget().findChildren(QStackedWidget):
-            for step in range(stack.count()):
-                stack.setCurrentIndex(step)
-                qtbot.wait(1)
-                least = wizard.minimumSizeHint()
-                assert least.width() <= 600 and least.height() <= 360, (i, step, least)
+    for step in wizard_steps(wizard):
+        qtbot.wait(1)
+        least = wizard.minimumSizeHint()
+        assert least.width() <= 600 and least.height() <= 360, (step, least)
 
 
 def test_round_trip_shows_live_steps_and_saves_a_report(
