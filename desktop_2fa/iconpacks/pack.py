@@ -12,8 +12,9 @@ accepted. Icons are matched to an account's issuer case-insensitively; Aegis
 suggests an icon when either name contains the other.
 
 The archive comes from anywhere, so its size, its number of icons, every
-icon's size (read with a bounded read, whatever the zip header claims) and
-the length of every name are capped; names lose control characters.
+icon's size (read with a bounded read, whatever the zip header claims), the
+icons' size together and the length of every name are capped; names lose
+control characters.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ from desktop_2fa.vault.model import MAX_ICON_BYTES
 
 MAX_PACK_BYTES = 64 * 1024 * 1024  # the aegis-icons pack is about 5 MB
 MAX_JSON_BYTES = 4 * 1024 * 1024
+# All icons together, unpacked: each is bounded, but thousands of small-compressing
+# ones would otherwise fill gigabytes (the aegis-icons pack unpacks to a few MB).
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
 MAX_ICONS = 20_000
 MAX_TEXT = 200  # characters of a name, category or issuer
 PACK_JSON = "pack.json"
@@ -184,6 +188,7 @@ def read_pack(data: bytes, name: str = "the file") -> tuple[IconPack, dict[str, 
             pack = parse_definition(raw, name)
             files: dict[str, bytes] = {}
             kept = []
+            unpacked = 0
             for icon in pack.icons:
                 if icon.filename in files:
                     kept.append(icon)
@@ -195,6 +200,9 @@ def read_pack(data: bytes, name: str = "the file") -> tuple[IconPack, dict[str, 
                 body = _bounded_read(archive, member, MAX_ICON_BYTES)
                 if body is None or not looks_like(icon.mime, body):
                     continue
+                unpacked += len(body)
+                if unpacked > MAX_UNPACKED_BYTES:
+                    raise IconPackTooLarge(name, "its icons unpacked", "64 MB")
                 files[icon.filename] = body
                 kept.append(icon)
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as e:

@@ -21,8 +21,9 @@ from desktop_2fa.core.params import OtpKind
 from desktop_2fa.core.text import shown
 from desktop_2fa.ui import messages, prompts
 from desktop_2fa.ui.codes_model import CodeRole
+from desktop_2fa.ui.codes_order import move_target
+from desktop_2fa.ui.session import SAVE_ERRORS
 from desktop_2fa.vault import edits
-from desktop_2fa.vault.errors import VaultError
 from desktop_2fa.vault.model import Account, SortMode, VaultData
 
 if TYPE_CHECKING:
@@ -35,9 +36,11 @@ def fit(widget: QWidget) -> None:
     if screen is None:
         return
     room = screen.availableGeometry()
-    widget.resize(
-        min(widget.width(), room.width()), min(widget.height(), max(room.height() - 40, 200))
-    )
+    # A dialog that chose no size of its own starts from what its layout asks for;
+    # before it is first shown its size is Qt's 100x30, which left it at its minimum.
+    resized = widget.testAttribute(Qt.WidgetAttribute.WA_Resized)
+    size = widget.size() if resized else widget.sizeHint()
+    widget.resize(min(size.width(), room.width()), min(size.height(), max(room.height() - 40, 200)))
 
 
 def show(dialog: QDialog) -> QDialog:
@@ -71,7 +74,7 @@ class AccountCommands(QObject):
     def _try(self, work: Callable[[], object]) -> bool:
         try:
             work()
-        except VaultError as e:
+        except SAVE_ERRORS as e:
             self.window.notify(messages.describe(e), 10)
             return False
         return True
@@ -121,7 +124,7 @@ class AccountCommands(QObject):
             if vault is not None:  # an older copy of the vault: held until the user chose
                 vault.check_hotp_allowed()
             self.session.update(lambda d: edits.advance_counter(d, account.id, now))
-        except VaultError as e:
+        except SAVE_ERRORS as e:
             self.window.notify(messages.describe(e), 10)
             return None
         return self.window.model.reveal_hotp(account.id, counter)
@@ -162,9 +165,12 @@ class AccountCommands(QObject):
         """Drag and drop in the custom sort: put the account in front of another."""
         if self.session.data.settings.sort is not SortMode.CUSTOM:
             return
-        if self._try(
-            lambda: self.session.update(lambda d: edits.move_account(d, account_id, before_id))
-        ):
+
+        def edit(data: VaultData) -> VaultData:
+            before = move_target(data.accounts, account_id, before_id)
+            return edits.move_account(data, account_id, before)
+
+        if self._try(lambda: self.session.update(edit)):
             self.window.select_account(account_id)
 
     def _step(self, delta: int) -> None:

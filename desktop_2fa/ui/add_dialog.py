@@ -40,9 +40,8 @@ from desktop_2fa.ui.add_sources import CameraTab, ImageTab, LinkTab, ScreenTab
 from desktop_2fa.ui.intake import Pasted, pasted
 from desktop_2fa.ui.manual_entry import ManualTab, describe_params
 from desktop_2fa.ui.prompts import scrolling
-from desktop_2fa.ui.session import VaultSession
+from desktop_2fa.ui.session import SAVE_ERRORS, VaultSession
 from desktop_2fa.vault import edits
-from desktop_2fa.vault.errors import VaultError
 
 
 class AddDialog(QDialog):
@@ -134,9 +133,9 @@ class AddDialog(QDialog):
         inner.setContentsMargins(0, 0, 0, 0)
         inner.addWidget(self.tabs)
         inner.addWidget(details)
-        inner.addWidget(self.message)
         layout = QVBoxLayout(self)
         layout.addWidget(scrolling(content), 1)  # a small screen scrolls; Add stays in sight
+        layout.addWidget(self.message)  # and so does what a scan or Add answered
         layout.addWidget(self.buttons)
         for widget in (
             self.manual_tab.secret,
@@ -287,7 +286,7 @@ class AddDialog(QDialog):
                     data, spec, now, note=note, group=group, favourite=favourite
                 )
             )
-        except VaultError as e:
+        except SAVE_ERRORS as e:
             self.message.setText(messages.describe(e))
             return
         self.added.emit(account.id)

@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import zlib
 
-from PySide6.QtCore import QByteArray, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPixmap
+from PySide6.QtCore import QBuffer, QByteArray, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QImageReader, QPainter, QPainterPath, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 from desktop_2fa.iconpacks.errors import IconPackError
 from desktop_2fa.iconpacks.library import IconLibrary
 from desktop_2fa.vault.model import Account, IconKind
+
+# A picture's bytes are bounded (MAX_ICON_BYTES), but a PNG or JPEG of a few KB can
+# declare millions of pixels: decoding one such "icon" took 170 MB and a pause on the
+# UI thread. Icons are drawn at 64 pixels at most; no real one needs more than this.
+MAX_ICON_PIXELS = 1024 * 1024
 
 # Letter avatar colours: mid-tone, legible with white text on light and dark themes.
 COLOURS = (
@@ -74,8 +79,14 @@ def render(data: bytes, mime: str, size: int, ratio: float = 1.0) -> QPixmap | N
         renderer.render(painter, QRectF(0, 0, side, side))
         painter.end()
     else:
-        source = QImage()
-        if not source.loadFromData(data) or source.isNull():
+        buffer = QBuffer()  # kept in a name: the reader does not own its device
+        buffer.setData(QByteArray(data))
+        reader = QImageReader(buffer)
+        declared = reader.size()  # from the header, before anything is decoded
+        if not declared.isValid() or declared.width() * declared.height() > MAX_ICON_PIXELS:
+            return None
+        source = reader.read()
+        if source.isNull():
             return None
         scaled = source.scaled(
             side,

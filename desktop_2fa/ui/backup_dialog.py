@@ -33,10 +33,9 @@ from PySide6.QtWidgets import (
 from desktop_2fa.core.text import shown
 from desktop_2fa.ui import messages
 from desktop_2fa.ui.clipboard import ClipboardGuard
-from desktop_2fa.ui.session import VaultSession
+from desktop_2fa.ui.session import SAVE_ERRORS, VaultSession
 from desktop_2fa.vault import edits
 from desktop_2fa.vault.durable import write_private_file
-from desktop_2fa.vault.errors import VaultError
 from desktop_2fa.vault.model import Account
 
 if TYPE_CHECKING:
@@ -256,7 +255,7 @@ class BackupCodesDialog(QDialog):
             self.session.update_with(
                 lambda d: edits.set_backup_code_used(d, self.account_id, code, now, used=used)
             )
-        except VaultError as e:
+        except SAVE_ERRORS as e:
             self.message.setText(messages.describe(e))
             return
         self.refresh()
@@ -278,7 +277,7 @@ class BackupCodesDialog(QDialog):
             added = self.session.update_with(
                 lambda d: edits.add_backup_codes(d, self.account_id, codes, now)
             )
-        except VaultError as e:
+        except SAVE_ERRORS as e:
             self.message.setText(messages.describe(e))
             return
         self.paste.clear()

@@ -118,14 +118,15 @@ class CodesModel(QAbstractListModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
+        custom = self.sort_mode is SortMode.CUSTOM
+        if not index.isValid():  # the drop goes between rows (Qt asks the root)
+            return Qt.ItemFlag.ItemIsDropEnabled if custom else Qt.ItemFlag.NoItemFlags
         flags = (
             Qt.ItemFlag.ItemIsEnabled
             | Qt.ItemFlag.ItemIsSelectable
             | Qt.ItemFlag.ItemNeverHasChildren
         )
-        if self.sort_mode is SortMode.CUSTOM:  # drag and drop orders the custom sort only
+        if custom:  # drag and drop orders the custom sort only
             flags |= Qt.ItemFlag.ItemIsDragEnabled
         return flags
 
@@ -141,6 +142,9 @@ class CodesModel(QAbstractListModel):
 
     def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction  # Qt's default (copy) would refuse every drag
 
     def roleNames(self) -> dict[int, bytes]:
         names = dict(super().roleNames())

@@ -40,6 +40,24 @@ def ordered(accounts: Sequence[Account], mode: SortMode) -> list[Account]:
     return [accounts[i] for i in keyed]
 
 
+def move_target(accounts: Sequence[Account], account_id: str, before_id: str | None) -> str | None:
+    """Where an account goes in the vault's order (`edits.move_account`'s `before_id`) when
+    it is put in front of `before_id` in the custom sort's list (None: at the end).
+
+    Favourites are listed first, so the list has two parts: put in the other part, an
+    account goes to the nearest end of its own (a favourite after the last favourite,
+    another account before the first other one), never to wherever the vault keeps the
+    row it was put next to.
+    """
+    by_id = {a.id: a for a in accounts}
+    moving, before = by_id.get(account_id), by_id.get(before_id or "")
+    if moving is None or before is None or before.favourite == moving.favourite:
+        return before_id
+    if moving.favourite:
+        return None  # the end of the vault: the last favourite
+    return accounts[0].id  # the start of the vault: the first of the others
+
+
 def ranks(accounts: Sequence[Account], mode: SortMode) -> dict[str, int]:
     """Each account's place in the list (by id)."""
     return {account.id: rank for rank, account in enumerate(ordered(accounts, mode))}

@@ -27,9 +27,8 @@ from desktop_2fa.core.text import check_label, escaped, shown
 from desktop_2fa.ui import messages
 from desktop_2fa.ui.manual_entry import describe_params
 from desktop_2fa.ui.prompts import lay_out_form_dialog
-from desktop_2fa.ui.session import VaultSession
+from desktop_2fa.ui.session import SAVE_ERRORS, VaultSession
 from desktop_2fa.vault import edits
-from desktop_2fa.vault.errors import VaultError
 from desktop_2fa.vault.model import Account
 
 
@@ -105,7 +104,7 @@ class EditDialog(QDialog):
 
         try:
             self.session.update(edit)
-        except VaultError as e:
+        except SAVE_ERRORS as e:
             self.message.setText(messages.describe(e))
             return
         self.accept()

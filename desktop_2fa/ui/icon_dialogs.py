@@ -35,9 +35,8 @@ from desktop_2fa.iconpacks.pack import MAX_PACK_BYTES, looks_like, mime_of
 from desktop_2fa.ui import messages
 from desktop_2fa.ui.avatars import Avatars, render
 from desktop_2fa.ui.prompts import close_box, message_line
-from desktop_2fa.ui.session import VaultSession
+from desktop_2fa.ui.session import SAVE_ERRORS, VaultSession
 from desktop_2fa.vault import edits
-from desktop_2fa.vault.errors import VaultError
 from desktop_2fa.vault.model import MAX_ICON_BYTES, AccountIcon, IconKind
 
 ICON = 40
@@ -237,7 +236,7 @@ class IconDialog(QDialog):
         icon, now = self.chosen, self.session.services.now()
         try:
             self.session.update(lambda d: edits.set_icon(d, self.account_id, icon, now))
-        except VaultError as e:
+        except SAVE_ERRORS as e:
             self.message.setText(messages.describe(e))
             return
         self.accept()

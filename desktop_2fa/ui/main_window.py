@@ -32,13 +32,12 @@ from desktop_2fa.ui.codes_page import CodesPage
 from desktop_2fa.ui.icons import app_icon
 from desktop_2fa.ui.idle import IdleWatcher
 from desktop_2fa.ui.intake import Intake, Pasted
-from desktop_2fa.ui.session import VaultSession
+from desktop_2fa.ui.session import SAVE_ERRORS, VaultSession
 from desktop_2fa.ui.theme import ThemeKeeper
 from desktop_2fa.ui.unlock_page import UnlockPage
 from desktop_2fa.ui.vault_dialogs import VaultDialogs
 from desktop_2fa.ui.view_menu import ViewMenu
 from desktop_2fa.vault import edits
-from desktop_2fa.vault.errors import VaultError
 from desktop_2fa.vault.model import Account, SortMode, VaultData
 
 if TYPE_CHECKING:
@@ -91,8 +90,8 @@ class MainWindow(QMainWindow):
         self.intake = Intake(self)
         self.accounts = AccountCommands(self)
         self.dialogs = VaultDialogs(self)
-        self.named_actions, menus = actions.build(self, self.view)
-        self.view_menu = ViewMenu(menus["view"], self._save_settings)
+        self.named_actions, self.menus = actions.build(self, self.view)
+        self.view_menu = ViewMenu(self.menus["view"], self._save_settings)
         self.codes_page.window_shortcuts = actions.shortcuts(self.named_actions)
 
         self._tick_timer = QTimer(self)
@@ -179,7 +178,8 @@ class MainWindow(QMainWindow):
             Needs.UNDO: self.accounts.can_undo,
         }
         actions.update(self.named_actions, state)
-        self.view_menu.menu.setEnabled(unlocked)
+        for name in ("edit", "view", "account"):  # nothing in them works while locked
+            self.menus[name].setEnabled(unlocked)
         favourite = self.named_actions["favourite"]
         favourite.setText(
             "Remove from &favourites" if account is not None and account.favourite
@@ -200,6 +200,7 @@ class MainWindow(QMainWindow):
         self.toolbar.setVisible(True)  # type: ignore[attr-defined]
         self.setWindowTitle(TITLE)
         self._apply(self.session.data)
+        self.view.scrollToTop()  # the favourites first, not where the list was left
         self.idle.start()
         self._schedule_tick()
         self.codes_page.search.setFocus()
@@ -243,7 +244,7 @@ class MainWindow(QMainWindow):
     def _save_settings(self, settings: object) -> None:
         try:
             self.session.update(lambda d: edits.replace_settings(d, settings))  # type: ignore[arg-type]
-        except VaultError as e:
+        except SAVE_ERRORS as e:
             from desktop_2fa.ui import messages
 
             self.notify(messages.describe(e), 10)
@@ -255,7 +256,12 @@ class MainWindow(QMainWindow):
 
     def _locked(self) -> None:
         for dialog in self.findChildren(QDialog):
-            dialog.reject()
+            # The wizard running an audit or round trip (no vault in them) stays open
+            # with its vault pages emptied: the idle lock must not throw away minutes
+            # of a tester's work.
+            outlive = getattr(dialog, "outlive_lock", None)
+            if outlive is None or not outlive():
+                dialog.reject()
         self._tick_timer.stop()
         self.idle.stop()
         self.accounts.forget()

@@ -9,7 +9,7 @@ compared with anything kept in memory.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QLineEdit, QWidget
 
@@ -42,13 +42,22 @@ class PasswordField(QLineEdit):
         super().__init__(parent)
         self.setEchoMode(QLineEdit.EchoMode.Password)
         self.setAccessibleName(name)
-        colour = self.palette().text().color()
-        self._icons = (_eye(True, colour), _eye(False, colour))
+        self._icons = self._draw()
         self.toggle = QAction(self._icons[0], "Show password", self)
         self.toggle.setCheckable(True)
         self.toggle.setToolTip("Show password")
         self.toggle.toggled.connect(self._toggled)
         self.addAction(self.toggle, QLineEdit.ActionPosition.TrailingPosition)
+
+    def _draw(self) -> tuple[QIcon, QIcon]:
+        colour = self.palette().text().color()
+        return _eye(True, colour), _eye(False, colour)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # light <-> dark: the eye follows
+            self._icons = self._draw()
+            self.toggle.setIcon(self._icons[1] if self.toggle.isChecked() else self._icons[0])
 
     def _toggled(self, shown: bool) -> None:
         self.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)

@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from desktop_2fa.ui import jobs
 from desktop_2fa.vault import edits
+from desktop_2fa.vault.errors import VaultError
 from desktop_2fa.vault.model import Account, VaultData
 from desktop_2fa.vault.store import OpenVault
 from desktop_2fa.vault.versions import KeptVersion
@@ -26,6 +27,12 @@ if TYPE_CHECKING:
     from desktop_2fa.app import Services
 
 T = TypeVar("T")
+
+# What a save can raise: an edit the vault refused (VaultError) or a disk that would
+# not take the file (OSError: full, read-only). Either way the vault is as it was (a
+# temp file first, vault/durable.py), and the window that asked says so in one
+# sentence, never the error box for the unexpected (issue 9: "the disk is full").
+SAVE_ERRORS: tuple[type[Exception], ...] = (VaultError, OSError)
 
 
 class WorkerVault:

@@ -15,8 +15,7 @@ from PySide6.QtWidgets import (
 
 from desktop_2fa.ui import messages
 from desktop_2fa.ui.prompts import lay_out_form_dialog
-from desktop_2fa.ui.session import VaultSession
-from desktop_2fa.vault.errors import VaultError
+from desktop_2fa.ui.session import SAVE_ERRORS, VaultSession
 
 
 class SettingsDialog(QDialog):
@@ -58,7 +57,7 @@ class SettingsDialog(QDialog):
         )
         try:
             self.session.update(lambda data: dataclasses.replace(data, settings=settings))
-        except VaultError as e:
+        except SAVE_ERRORS as e:
             self.message.setText(messages.describe(e))
             return
         self.accept()

@@ -15,6 +15,7 @@ window answers with the restore dialog (`restore_dialog.py`).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -99,7 +100,8 @@ class UnlockPage(QWidget):
         self.button.setDefault(True)
         self.button.setAutoDefault(True)
         self.path_label = _wrapping("Vault file")
-        self.path_label.setStyleSheet("color: palette(placeholder-text);")
+        # A role, not a style sheet: it follows the palette when the theme changes.
+        self.path_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)

@@ -7,9 +7,7 @@ name was echoed whole in an error line.
 
 from __future__ import annotations
 
-import errno
 import json
-import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +22,7 @@ from desktop_2fa.vault.crypto import KdfParams
 from desktop_2fa.vault.model import VaultData
 from desktop_2fa.vault.store import VaultFile
 from tests.cli.processes import run_measured
+from tests.full_disk import fill_the_disk
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 # Everything a terminal acts on, except the newline that ends each line.
@@ -134,14 +133,7 @@ def test_a_full_disk_says_so_and_changes_nothing(
     VaultFile(vault_path).create("pw", kdf=fast_kdf)
     cli_env("pw")  # type: ignore[operator]
     before = sorted((p.name, p.read_bytes()) for p in vault_path.parent.rglob("*") if p.is_file())
-    real_write = os.write
-
-    def full(fd: int, data: bytes) -> int:  # the disk fills up under the vault's temp file
-        if len(data) > 100:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return real_write(fd, data)
-
-    monkeypatch.setattr(os, "write", full)
+    fill_the_disk(monkeypatch)
     status = main(["add", "otpauth://totp/T:x?secret=JBSWY3DPEHPK3PXP"])
     monkeypatch.undo()
     assert status == 1

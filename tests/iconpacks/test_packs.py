@@ -11,7 +11,7 @@ import pytest
 
 from desktop_2fa.iconpacks.errors import IconPackTooLarge, NotAnIconPack
 from desktop_2fa.iconpacks.library import IconLibrary
-from desktop_2fa.iconpacks.pack import MAX_ICONS, read_pack
+from desktop_2fa.iconpacks.pack import MAX_ICONS, MAX_UNPACKED_BYTES, read_pack
 from desktop_2fa.vault.model import MAX_ICON_BYTES
 from tests.iconpacks.conftest import PACK_UUID, PNG, SVG, make_pack
 
@@ -126,3 +126,23 @@ def test_names_lose_control_characters() -> None:
     assert (pack.name, icon.name, icon.category, icon.issuers) == (
         "Evil Pack", "Git[31mHub", "ab", ("github",),
     )  # fmt: skip
+
+
+def test_icons_that_unpack_to_gigabytes_are_refused_in_bounded_memory() -> None:
+    """Each icon under the per-icon limit, but thousands of them: a 1.5 MB archive of
+    4,000 such icons made the app hold 1 GB (20,000 would be 5 GB)."""
+    import tracemalloc
+
+    body = b"<svg>" + b" " * (MAX_ICON_BYTES - 5)  # compresses to a few hundred bytes
+    count = MAX_UNPACKED_BYTES // MAX_ICON_BYTES + 8
+    icons = [{"filename": f"{i}.svg", "issuer": [f"x{i}"]} for i in range(count)]
+    data = make_pack(icons, {f"{i}.svg": body for i in range(count)})
+    assert len(data) < 2 * 1024 * 1024
+    tracemalloc.start()
+    try:
+        with pytest.raises(IconPackTooLarge, match="unpacked"):
+            read_pack(data, "bomb.zip")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < MAX_UNPACKED_BYTES + 16 * MAX_ICON_BYTES + len(data) * 4

@@ -169,3 +169,17 @@ def daily(qtbot: QtBot, window: object, vault_path: Path, fast_kdf: KdfParams) -
     window.unlock_page.reset()  # type: ignore[attr-defined]
     unlock(qtbot, window)
     return window
+
+
+def wizard_steps(wizard: object) -> Iterator[tuple[int, int]]:
+    """Show every step of every tab of the wizard in turn; yields (tab, step)."""
+    from PySide6.QtWidgets import QStackedWidget
+
+    tabs = wizard.tabs  # type: ignore[attr-defined]
+    for i in range(tabs.count()):
+        tabs.setCurrentIndex(i)
+        for stack in tabs.currentWidget().findChildren(QStackedWidget):
+            for step in range(stack.count()):
+                stack.setCurrentIndex(step)
+                yield i, step
+            stack.setCurrentIndex(0)

@@ -143,3 +143,41 @@ def test_the_server_field_takes_a_url_with_the_auth_path(
     assert report.server == other.base_url + "/api/auth"
     assert report.passed
     assert report.results[0].exchanges[0].url.startswith(other.base_url + "/api/auth/")
+
+
+@pytest.mark.slow
+def test_the_idle_lock_leaves_a_running_audit_its_report(
+    qtbot: QtBot, open_wizard: Callable[..., AuditPage]
+) -> None:
+    """An audit waits out rate limits for minutes, often with nobody at the keyboard. The
+    idle lock used to close the wizard and stop it; now the vault locks, the audit (which
+    never touches the vault) goes on, and the wizard keeps nothing from the vault."""
+    page = open_wizard(RateLimit(window=3, max=1))
+    wizard = page.wizard
+    window = wizard.parentWidget()
+    _tick_only(page, ("clock-window", "totp-replay-session"))
+    page.run_button.click()
+    qtbot.waitUntil(lambda: "waiting" in page.status.text(), timeout=30_000)
+    done_before = page.progress.value()
+    window.idle.idle.emit()  # minutes without input
+    assert not window.session.is_open
+    assert wizard.isVisible() and page.job is not None
+    for vault_page in (wizard.enroll_page, wizard.tester_page):
+        assert not wizard.tabs.isTabEnabled(wizard.tabs.indexOf(vault_page))
+    assert wizard.tester_page.account.count() == wizard.tester_page.backup.count() == 0
+    qtbot.waitUntil(lambda: page.progress.value() > done_before, timeout=30_000)  # it goes on
+    with qtbot.waitSignal(page.finished, timeout=30_000) as blocker:
+        page.stop_button.click()  # (the rest would only wait out more rate limits)
+    assert blocker.args[0].results[0].info.id == "clock-window"
+    assert page.save_button.isEnabled()
+    wizard.reject()
+    assert window.unlock_page.isVisible()
+
+
+def test_the_lock_closes_an_idle_wizard(
+    qtbot: QtBot, open_wizard: Callable[..., AuditPage]
+) -> None:
+    page = open_wizard(None)
+    window = page.wizard.parentWidget()
+    window.idle.idle.emit()
+    assert not page.wizard.isVisible() and not window.session.is_open

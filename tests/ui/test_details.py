@@ -102,3 +102,15 @@ def test_a_used_backup_code_shows_when_it_was_used(qtbot: QtBot, unlocked) -> No
     dialog = _backup_dialog(unlocked)
     assert "2026-03-04" in dialog.list.item(1).text()
     assert "2026" not in dialog.list.item(0).text()
+
+
+def test_the_menus_of_an_open_vault_are_greyed_while_locked(qtbot: QtBot, unlocked) -> None:
+    """View was greyed on the lock screen but Edit and Account opened onto lists of
+    greyed commands."""
+    menus = {a.text().replace("&", ""): a for a in unlocked.menuBar().actions()}
+    assert all(menus[name].isEnabled() for name in ("Vault", "Edit", "View", "Account"))
+    unlocked.lock()
+    assert menus["Vault"].isEnabled()  # Quit
+    assert not any(menus[name].isEnabled() for name in ("Edit", "View", "Account"))
+    unlock(qtbot, unlocked)
+    assert all(menus[name].isEnabled() for name in ("Edit", "View", "Account"))

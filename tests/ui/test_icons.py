@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -110,3 +111,35 @@ def test_letter_avatars_are_steady(unlocked) -> None:
     assert letter_of(github) == "G"
     assert colour_of(github) == colour_of(github)
     assert _image(unlocked, github) == _image(unlocked, github)
+
+
+def _grey_png(side: int) -> bytes:
+    """A grey RGB PNG of `side` x `side` pixels, written by hand (compresses to little)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    rows = zlib.compressobj(9)
+    row = b"\x00" + b"\x80" * side * 3
+    body = b"".join(rows.compress(row) for _ in range(side)) + rows.flush()
+    header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+    )
+
+
+def test_an_icon_of_millions_of_pixels_is_not_decoded(qtbot: QtBot) -> None:
+    """60 KB of PNG from an icon pack (or a chosen file) declared 4000 x 4000 pixels: each
+    such icon took 170 MB and a noticeable pause on the UI thread, for every row."""
+    from desktop_2fa.ui.avatars import render
+    from desktop_2fa.vault.model import MAX_ICON_BYTES
+
+    huge = _grey_png(4000)
+    assert len(huge) < MAX_ICON_BYTES  # within every size limit of packs and the vault
+    assert render(huge, "image/png", 32) is None  # the letter avatar instead
+    drawn = render(_grey_png(256), "image/png", 32)
+    assert drawn is not None and QColor(drawn.toImage().pixel(16, 16)).red() == 0x80

@@ -21,6 +21,7 @@ from pytestqt.qtbot import QtBot
 from desktop_2fa.ui.backup_dialog import BackupCodesDialog
 from desktop_2fa.ui.codes_model import CodeRole
 from desktop_2fa.ui.wizard.wizard import EnrollWizard
+from tests.ui.conftest import wizard_steps
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -170,6 +171,16 @@ def test_the_wizard_binds_each_alt_letter_once(qtbot: QtBot, unlocked) -> None:
     _each_tab(qtbot, wizard)
     wizard.bundled.setChecked(False)
     _each_tab(qtbot, wizard)
+
+
+def test_every_step_of_the_wizard_binds_each_alt_letter_once(qtbot: QtBot, unlocked) -> None:
+    """Not only each tab's first step: the Enroll tab's QR and backup-code step showed
+    "&Add to the vault and turn on" next to the "&Audit" tab, and Alt+A only moved the
+    focus between them."""
+    wizard = unlocked.dialogs.open_wizard()
+    qtbot.waitExposed(wizard)
+    for _step in wizard_steps(wizard):
+        assert_unique_mnemonics(wizard)
 
 
 def test_the_main_window_binds_each_alt_letter_once(qtbot: QtBot, daily) -> None:

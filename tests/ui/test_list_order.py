@@ -68,3 +68,21 @@ def test_the_no_match_text_follows_every_keystroke(qtbot: QtBot, daily) -> None:
     assert "“zqw”" in daily.codes_page.empty.text()
     qtbot.keyClick(search, Qt.Key.Key_Backspace)
     assert "“zq”" in daily.codes_page.empty.text()
+
+
+def test_unlocking_shows_the_top_of_the_list(qtbot: QtBot, daily) -> None:
+    """The favourites come first: after a lock, the list opened scrolled to wherever it
+    was left, with the favourites out of sight above."""
+    from PySide6.QtCore import QPoint
+
+    daily.resize(520, 400)
+    bottom = daily.proxy.index(daily.proxy.rowCount() - 1, 0)
+    daily.view.setCurrentIndex(bottom)
+    daily.view.scrollTo(bottom)
+    qtbot.wait(10)
+    assert daily.view.indexAt(QPoint(1, 1)).row() > 0
+    daily.lock()
+    unlock(qtbot, daily)
+    qtbot.wait(10)
+    assert daily.view.indexAt(QPoint(1, 1)).row() == 0
+    assert order(daily)[0] == "Google"  # the favourite, in sight

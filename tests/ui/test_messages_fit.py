@@ -39,6 +39,19 @@ def assert_whole(label: QLabel) -> None:
         widget = parent
 
 
+def assert_in_sight(label: QLabel) -> None:
+    """Whole, and on screen without scrolling: a sentence that answers what the user just
+    did must not wait below the fold of a scroll area."""
+    assert_whole(label)
+    widget = label.parentWidget()
+    while widget is not None:
+        if isinstance(widget, QAbstractScrollArea):
+            viewport = widget.viewport()
+            rect = QRect(label.mapTo(viewport, QPoint(0, 0)), label.size())
+            assert viewport.rect().contains(rect), f"{label.text()!r} is scrolled out of sight"
+        widget = widget.parentWidget()
+
+
 def _fail_unlock(qtbot: QtBot, window, password: str) -> None:
     page = window.unlock_page
     page.password.setText(password)
@@ -101,3 +114,38 @@ def test_the_change_password_hint_is_whole_in_a_small_window(qtbot: QtBot, unloc
     dialog.password.setText("abc")
     qtbot.wait(10)  # one event loop turn for the layout
     assert_whole(dialog.hint)
+
+
+def test_dialogs_open_big_enough_for_their_sentences(qtbot: QtBot, unlocked) -> None:
+    """Opened as the menus open them (no test resizing them first): the change-password
+    dialog opened at its bare minimum, and the strength hint was cut to half a line."""
+    dialog = unlocked.dialogs.change_password()
+    qtbot.waitExposed(dialog)
+    assert dialog.width() >= dialog.sizeHint().width()
+    dialog.password.setText("abc")
+    qtbot.wait(10)  # one event loop turn for the layout
+    assert "Too short" in dialog.hint.text()
+    assert_whole(dialog.hint)
+    settings = unlocked.dialogs.open_settings()
+    qtbot.waitExposed(settings)
+    assert settings.width() >= settings.sizeHint().width()
+
+
+def test_the_add_dialog_answers_in_sight(qtbot: QtBot, unlocked, tmp_path: Path) -> None:
+    """A failed image or a refused Add was said below the fold of the dialog's scroll
+    area: the user saw a greyed Add (or nothing at all) and no reason."""
+    from PySide6.QtGui import QImage
+
+    from tests.ui.conftest import GITHUB
+
+    dialog = unlocked.dialogs.add_account()
+    qtbot.waitExposed(dialog)
+    blank = tmp_path / "blank.png"
+    QImage(120, 120, QImage.Format.Format_RGB32).save(str(blank))
+    dialog.load_file(blank)
+    qtbot.waitUntil(lambda: "No QR code" in dialog.message.text(), timeout=10_000)
+    assert_in_sight(dialog.message)
+    dialog.set_uri(GITHUB)
+    dialog.add_button.click()
+    assert "already in the vault" in dialog.message.text()
+    assert_in_sight(dialog.message)

@@ -131,6 +131,68 @@ def test_move_up_and_down_from_the_keyboard(qtbot: QtBot, daily) -> None:
     assert daily.current_account().issuer == moving
 
 
+def _drag_event(win, kind, onto: str, moved: str):  # type: ignore[no-untyped-def]
+    """A drag of `moved` over the upper edge of `onto`'s row, as Qt's drag delivers it."""
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent
+
+    target = next(
+        win.proxy.index(r, 0)
+        for r in range(win.proxy.rowCount())
+        if win.proxy.index(r, 0).data(CodeRole.ISSUER) == onto
+    )
+    rect = win.view.visualRect(target)
+    mime = QMimeData()
+    account = next(a for a in win.session.data.accounts if a.issuer == moved)
+    mime.setData(ACCOUNT_MIME, account.id.encode())
+    point = QPoint(rect.center().x(), rect.top() + 2)
+    event_type = QDragEnterEvent if kind == "enter" else QDragMoveEvent
+    event = event_type(
+        point, Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    return event, mime
+
+
+def test_the_list_takes_a_real_drag_of_its_own_rows(qtbot: QtBot, daily) -> None:
+    """Qt asks the view (and its model) before a drop ever happens: a view that refuses
+    the drag enter or move never gets the drop, whatever dropEvent would do."""
+    _view(daily, "sort", SortMode.CUSTOM)
+    daily.view._ours = lambda _event: True  # the drag's source is this view
+    enter, _mime = _drag_event(daily, "enter", "PayPal", "Hetzner")
+    daily.view.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    move, _mime = _drag_event(daily, "move", "PayPal", "Hetzner")
+    daily.view.dragMoveEvent(move)
+    assert move.isAccepted()
+    assert move.dropAction() == Qt.DropAction.MoveAction
+    # other sorts take no drag
+    _view(daily, "sort", SortMode.ISSUER)
+    move, _mime = _drag_event(daily, "move", "PayPal", "Hetzner")
+    daily.view.dragMoveEvent(move)
+    assert not move.isAccepted()
+
+
+def test_moving_up_never_sends_a_row_down_past_the_favourites(qtbot: QtBot, daily) -> None:
+    """Favourites are listed first in every sort: the first other row is already as
+    high as it can go, and a row dropped among the favourites goes to the top of the
+    others, never to wherever the vault happens to keep the favourite."""
+    _view(daily, "sort", SortMode.CUSTOM)
+    assert order(daily)[0] == "Google"  # the favourite; the vault keeps it 20th
+    before = order(daily)
+    first_other = before[1]
+    daily.view.setCurrentIndex(daily.proxy.index(1, 0))
+    daily.move_up_action.trigger()
+    assert order(daily) == before
+    assert daily.current_account().issuer == first_other
+    # the favourite moved down stays the last favourite
+    daily.view.setCurrentIndex(daily.proxy.index(0, 0))
+    daily.move_down_action.trigger()
+    assert order(daily) == before
+    # Hetzner dropped on the favourite's row: the top of the other rows
+    _drop(daily, "Hetzner", "Google", lower=False)
+    assert order(daily)[:3] == ["Google", "Hetzner", first_other]
+
+
 def test_densities_change_the_rows_and_stay_in_the_vault(qtbot: QtBot, daily, vault_path) -> None:
     heights = {}
     for density in (Density.NORMAL, Density.COMPACT, Density.SMALL):
@@ -215,3 +277,38 @@ def test_the_tray_lists_in_the_chosen_order(qtbot: QtBot, daily) -> None:
     listed = [a.issuer for a in daily.model.ordered_accounts()]
     daily.codes_page.search.clear()
     assert listed == order(daily)
+
+
+def _brightest(image: QImage) -> int:
+    """The lightness of the lightest visible pixel (text or icon on its background)."""
+    return max(
+        QColor(image.pixel(x, y)).lightness()
+        for x in range(image.width())
+        for y in range(image.height())
+        if QColor.fromRgba(image.pixel(x, y)).alpha() > 128
+    )
+
+
+def test_the_lock_screen_follows_the_dark_theme(
+    qtbot: QtBot, window, stored_vault, fast_kdf
+) -> None:
+    """The unlock page is built before the vault's theme is known: its eye icons and the
+    vault's path kept the light theme's dark grey, nearly invisible on dark."""
+    from desktop_2fa.vault.model import Settings
+
+    stored_vault(settings=Settings(theme=Theme.DARK))
+    window.unlock_page.reset()
+    unlock(qtbot, window)
+    try:
+        window.lock()
+        page = window.unlock_page
+        QApplication.processEvents()
+        background = _lightness(page)
+        assert background < 80
+        eye = page.password.toggle.icon().pixmap(16, 16).toImage()
+        assert _brightest(eye) > background + 80
+        label = page.path_label
+        path = page.grab(QRect(label.mapTo(page, QPoint(0, 0)), label.size())).toImage()
+        assert _brightest(path) > background + 60
+    finally:
+        window.theme.set_theme(Theme.SYSTEM)

@@ -26,6 +26,7 @@ from desktop_2fa.vault import edits, envelope, payload
 from desktop_2fa.vault.errors import DuplicateAccount, VaultError
 from desktop_2fa.vault.model import VaultData
 from desktop_2fa.vault.store import VaultFile
+from tests.full_disk import fill_the_disk
 from tests.ui.conftest import PASSWORD
 from tests.vault.handmade import numbered_secret
 
@@ -178,3 +179,66 @@ def test_the_session_offers_the_rollback_choice_to_the_windows(qtbot: QtBot, rol
         session.restore(status.newest_kept)
     assert session.vault.rollback is None and session.vault.generation == 4
     session.vault.check_hotp_allowed()
+
+
+def _select(win, issuer: str) -> None:
+    account = next(a for a in win.session.data.accounts if a.issuer == issuer)
+    win.select_account(account.id)
+
+
+def _edit_and_save(win):  # type: ignore[no-untyped-def]
+    dialog = win.accounts.edit_current()
+    dialog.note.setText("a note")
+    return lambda: (dialog.save(), dialog.message.text())[1]
+
+
+def _mark_backup_code_used(win):  # type: ignore[no-untyped-def]
+    dialog = _dialog(win)
+    return lambda: (dialog.set_used(0, True), dialog.message.text())[1]
+
+
+def _from_the_window(action: str, issuer: str = "GitHub"):  # type: ignore[no-untyped-def]
+    def prepare(win):  # type: ignore[no-untyped-def]
+        _select(win, issuer)
+
+        def act() -> str:
+            win.named_actions[action].trigger()
+            return win.codes_page.notice.label.text()
+
+        return act
+
+    return prepare
+
+
+@pytest.mark.parametrize(
+    "prepare",
+    [
+        _from_the_window("favourite"),
+        _from_the_window("delete"),
+        _from_the_window("next", "Bank"),
+        _from_the_window("move_down"),
+        _edit_and_save,
+        _mark_backup_code_used,
+    ],
+    ids=["favourite", "delete", "next-hotp-code", "move", "edit", "backup-code-used"],
+)
+def test_a_full_disk_is_one_sentence_where_the_change_was_asked(
+    qtbot: QtBot, unlocked, vault_path: Path, monkeypatch: pytest.MonkeyPatch, prepare
+) -> None:
+    """Only vault errors were caught there: a full disk went to the handler of unexpected
+    errors (a modal error box and a traceback in the log) instead of the notice."""
+    from desktop_2fa.ui import prompts
+    from desktop_2fa.vault.model import SortMode
+
+    unlocked.view_menu.action("sort", SortMode.CUSTOM).trigger()  # moving needs it
+    monkeypatch.setattr(prompts, "confirm", lambda *args: True)  # "Delete GitHub?" yes
+    unexpected: list[object] = []
+    monkeypatch.setattr("sys.excepthook", lambda *args: unexpected.append(args))
+    act = prepare(unlocked)
+    before = vault_path.read_bytes()
+    fill_the_disk(monkeypatch)
+    said = act()
+    monkeypatch.undo()
+    assert unexpected == []
+    assert said.startswith("The disk is full; nothing was changed.")
+    assert vault_path.read_bytes() == before

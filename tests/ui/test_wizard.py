@@ -18,7 +18,7 @@ from desktop_2fa.vault.crypto import KdfParams
 from desktop_2fa.vault.store import VaultFile
 from server_stub.runner import RunningServer, start_in_thread
 from server_stub.settings import Settings
-from tests.ui.conftest import PASSWORD, make_vault, unlock
+from tests.ui.conftest import PASSWORD, make_vault, unlock, wizard_steps
 
 SERVER_PASSWORD = "a long server password"
 
@@ -91,6 +91,42 @@ def test_enroll_against_the_bundled_server_to_a_code_in_the_list(
     )
     account = wizard_window.session.data.accounts[0]
     assert next(c for c in account.backup_codes.codes if c.code == code).used
+
+
+def test_the_backup_code_step_shows_its_buttons_where_the_screen_has_room(
+    qtbot: QtBot, wizard_window
+) -> None:
+    """The QR code, the codes and "Add to the vault and turn on" in a 640-pixel wizard:
+    the button was cut in half at the bottom of a scroll area on a 1000-pixel screen."""
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtWidgets import QAbstractScrollArea
+
+    wizard = wizard_window.dialogs.open_wizard()
+    qtbot.waitExposed(wizard)
+    page = wizard.enroll_page
+    page.email.setText("alice@example.test")
+    page.password.setText(SERVER_PASSWORD)
+    page.start_button.click()
+    qtbot.waitUntil(lambda: page.stack.currentIndex() == 1, timeout=20_000)
+    qtbot.wait(10)  # one event loop turn for the layout
+    button = page.activate_button
+    area = next(a for a in page.findChildren(QAbstractScrollArea) if a.isAncestorOf(button))
+    viewport = area.viewport()
+    in_sight = viewport.rect().contains(QRect(button.mapTo(viewport, QPoint(0, 0)), button.size()))
+    room = wizard.screen().availableGeometry().height() - 40
+    assert in_sight or wizard.height() >= room  # grown as far as the screen lets it
+    assert wizard.height() <= room
+
+
+def test_every_step_of_the_wizard_fits_a_600x400_screen(qtbot: QtBot, wizard_window) -> None:
+    """The window manager's title bar takes its share: 360 pixels are left for the
+    wizard, whose pages scroll rather than grow past that."""
+    wizard = wizard_window.dialogs.open_wizard()
+    qtbot.waitExposed(wizard)
+    for step in wizard_steps(wizard):
+        qtbot.wait(1)
+        least = wizard.minimumSizeHint()
+        assert least.width() <= 600 and least.height() <= 360, (step, least)
 
 
 def test_round_trip_shows_live_steps_and_saves_a_report(

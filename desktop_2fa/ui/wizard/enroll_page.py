@@ -57,7 +57,8 @@ class EnrollPage(QWidget):
         self.job: jobs.Job | None = None
         self.stack = QStackedWidget()
         self.stack.addWidget(self._form())
-        self.stack.addWidget(scrolling(self._codes()))
+        self.codes_page = self._codes()
+        self.stack.addWidget(scrolling(self.codes_page))
         self.stack.addWidget(self._done())
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -144,7 +145,7 @@ class EnrollPage(QWidget):
         copy.clicked.connect(self.copy_codes)
         self.saved = QCheckBox("I have sa&ved the backup codes somewhere safe")
         self.saved.setAccessibleName("I have saved the backup codes")
-        self.activate_button = QPushButton("&Add to the vault and turn on")
+        self.activate_button = QPushButton("Add to the vault and &turn on")
         self.activate_button.setAccessibleName("Add to the vault and turn on")
         self.activate_button.setEnabled(False)
         self.saved.toggled.connect(self.activate_button.setEnabled)
@@ -215,6 +216,13 @@ class EnrollPage(QWidget):
         self.stack.setCurrentIndex(0)
         self.email.setFocus()
 
+    def forget_codes(self) -> None:
+        """Drop the new secret and its backup codes from the screen (on lock)."""
+        self.qr.clear()
+        self.uri.clear()
+        self.codes.clear()
+        self.saved.setChecked(False)
+
     def finish(self, account: Account) -> None:
         """Set the page to turn on `account`'s enrollment (stored, never activated)."""
         assert account.enrollment is not None
@@ -269,6 +277,7 @@ class EnrollPage(QWidget):
         self.codes.setPlainText("\n".join(result.backup_codes))
         self.saved.setChecked(False)
         self.stack.setCurrentIndex(1)
+        self.wizard.grow_to_show(self.codes_page, self.stack)
         self.message.setText("Save the backup codes, then turn two-factor sign-in on.")
 
     def activate(self) -> None:

@@ -85,6 +85,18 @@ class TesterPage(QWidget):
         self.password.setText(password)
         self._fill_accounts()
 
+    def forget(self) -> None:
+        """The vault locked: no account, backup code, password or signed-in client left."""
+        if self.client is not None:
+            self.client.close()
+            self.client = None
+        self.password.clear()
+        self.account.clear()
+        self.backup.clear()
+        self.redirect.setText("Not signed in.")
+        self.result.clear()
+        self.complete_button.setEnabled(False)
+
     def _fill_accounts(self) -> None:
         data = self.wizard.session.data
         current = self.account.currentData()

@@ -32,9 +32,8 @@ from PySide6.QtWidgets import (
 
 from desktop_2fa.enroll.client import AuthClient
 from desktop_2fa.ui.clipboard import ClipboardGuard
-from desktop_2fa.ui.session import VaultSession
+from desktop_2fa.ui.session import SAVE_ERRORS, VaultSession
 from desktop_2fa.vault import edits
-from desktop_2fa.vault.errors import VaultError
 
 if TYPE_CHECKING:
     from desktop_2fa.app import ReferenceServer
@@ -120,6 +119,18 @@ class EnrollWizard(QDialog):
         row.addWidget(self.url, 1)
         return row
 
+    def grow_to_show(self, content: QWidget, space: QWidget) -> None:
+        """Grow, never past the screen, until `content` (scrolled inside `space`) needs no
+        scrolling: the backup-code step's button is not left below the fold of a screen
+        that has room for it."""
+        missing = content.sizeHint().height() - space.height()
+        screen = self.screen()
+        if missing <= 0 or screen is None:
+            return
+        room = screen.availableGeometry().height() - 40  # the title bar (as `fit`)
+        if self.height() < room:
+            self.resize(self.width(), min(self.height() + missing, room))
+
     def _bundled_toggled(self, bundled: bool) -> None:
         self.url.setEnabled(not bundled)
         if not bundled and self._server is None:
@@ -136,6 +147,19 @@ class EnrollWizard(QDialog):
         self.tabs.setCurrentWidget(self.enroll_page)
         self.enroll_page.finish(account)
 
+    def outlive_lock(self) -> bool:
+        """The vault was locked: stay open if an audit or a round trip is running (they
+        use throw-away accounts, never the vault), with the Enroll and Sign-in tester
+        pages emptied and closed; else (False) the window closes the wizard."""
+        if self.audit_page.job is None and self.roundtrip_page.job is None:
+            return False
+        self.enroll_page.again()
+        self.enroll_page.forget_codes()
+        self.tester_page.forget()
+        for page in (self.enroll_page, self.tester_page):
+            self.tabs.setTabEnabled(self.tabs.indexOf(page), False)
+        return True
+
     def _remember_server(self) -> None:
         """The typed server URL (or the bundled server: "") goes into the vault's settings."""
         if not self.session.is_open:
@@ -145,7 +169,7 @@ class EnrollWizard(QDialog):
         if settings.wizard_server == wanted:
             return
         changed = dataclasses.replace(settings, wizard_server=wanted)
-        with contextlib.suppress(VaultError):  # a preference; never worth an error dialog
+        with contextlib.suppress(*SAVE_ERRORS):  # a preference; never worth an error dialog
             self.session.update(lambda d: edits.replace_settings(d, changed))
 
     def _enrolled(self, account_id: str, email: str, password: str) -> None:
