@@ -69,12 +69,28 @@ def needs_repair(vault_path: Path, kdf: KdfParams, slots: Slots) -> bool:
     return bool(_stale(vault_path, kdf, slots)) or has_stale_temps(vault_path)
 
 
+def _still_the_header(vault_path: Path, kdf: KdfParams, slots: Slots) -> bool:
+    try:
+        env = envelope.decode(envelope.read_file(vault_path))
+    except (OSError, VaultError):
+        return False
+    return env.kdf == kdf and env.slots == slots
+
+
 def repair(vault_path: Path, master: bytes, kdf: KdfParams, slots: Slots) -> None:
-    """Rewrap kept versions whose header is not the vault's; remove stale temp files."""
-    stale = _stale(vault_path, kdf, slots)
-    if not stale and not has_stale_temps(vault_path):
+    """Rewrap kept versions whose header is not the vault's; remove stale temp files.
+
+    `kdf` and `slots` are the header the caller unlocked; under the write lock
+    they must still be the vault's. A `passwd` that finished since then (in
+    another process, while this one derived its key) has already rewrapped
+    every kept version to the new header, and rewrapping them back would let
+    the old password open the master key again (issue 9, item 1).
+    """
+    if not _stale(vault_path, kdf, slots) and not has_stale_temps(vault_path):
         return
     with write_lock(vault_path):
+        if not _still_the_header(vault_path, kdf, slots):
+            return  # the next unlock of the vault as it is now looks again
         remove_stale_temps(vault_path)
-        for backup in stale:
+        for backup in _stale(vault_path, kdf, slots):
             rewrap(backup, master, kdf, slots)
