@@ -20,7 +20,9 @@ Argon2id limits (RFC 9106), two kinds:
 from __future__ import annotations
 
 import binascii
+import errno
 import os
+import stat
 
 from desktop_2fa.vault.errors import (
     CorruptVault,
@@ -31,6 +33,7 @@ from desktop_2fa.vault.errors import (
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing delays the head start
 if TYPE_CHECKING:
+    from io import BufferedReader
     from pathlib import Path
     from typing import Any
 
@@ -142,6 +145,26 @@ def kdf_values(obj: object) -> tuple[bytes, int, int, int]:
     return values
 
 
+def open_to_read(path: str | Path) -> BufferedReader:
+    """Open the vault, a kept version or the remembered generations, if a regular file.
+
+    Without O_NONBLOCK, opening a FIFO put there under such a name waits for
+    a writer forever, and every command hung; a device could be read without
+    end. Neither is a file desktop-2fa wrote.
+
+    Raises:
+        OSError: also when `path` is not a regular file.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        return open(fd, "rb")  # the caller closes it
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def peek(path: str | Path) -> dict[str, object] | None:
     """Format, version and kdf, read from the end of the file, or None.
 
@@ -156,7 +179,7 @@ def peek(path: str | Path) -> dict[str, object] | None:
     Raises:
         OSError
     """
-    with open(path, "rb") as f:
+    with open_to_read(path) as f:
         size = os.fstat(f.fileno()).st_size
         f.seek(max(size - _TAIL_BYTES, 0))
         tail = f.read(_TAIL_BYTES)

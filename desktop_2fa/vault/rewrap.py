@@ -23,6 +23,7 @@ from desktop_2fa.vault.durable import (
     write_lock,
 )
 from desktop_2fa.vault.errors import VaultError
+from desktop_2fa.vault.header import open_to_read
 
 _TAIL_BYTES = 4096  # the end of a vault file holds its kdf, nonce and slots
 Slots = tuple[envelope.PasswordSlot, ...]
@@ -48,9 +49,17 @@ def rewrap(backup: Path, master: bytes, kdf: KdfParams, slots: Slots) -> None:
 
 
 def _matches(backup: Path, marks: tuple[bytes, ...]) -> bool:
-    with open(backup, "rb") as f:
-        f.seek(max(os.fstat(f.fileno()).st_size - _TAIL_BYTES, 0))
-        tail = f.read()
+    """Whether the kept version's tail holds the vault's header; True when unreadable.
+
+    An unreadable file (a FIFO, a folder, no permission) is nothing a
+    password could open, and must not keep the others from being repaired.
+    """
+    try:
+        with open_to_read(backup) as f:
+            f.seek(max(os.fstat(f.fileno()).st_size - _TAIL_BYTES, 0))
+            tail = f.read(_TAIL_BYTES)
+    except OSError:
+        return True
     return all(mark in tail for mark in marks)
 
 

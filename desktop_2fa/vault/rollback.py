@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_2fa.vault.durable import write_lock, write_private_file
+from desktop_2fa.vault.header import open_to_read
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: `desktop-2fa code` never imports typing
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ class SeenGenerations:
 
     def _read(self) -> dict[str, int]:
         try:
-            with open(self.path, "rb") as f:
+            with open_to_read(self.path) as f:  # a FIFO there would hang every unlock
                 raw = f.read(MAX_BYTES + 1)
         except OSError:
             return {}

@@ -11,6 +11,9 @@ the same master key, with the old one.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -68,3 +71,28 @@ def test_an_unlock_during_a_password_change_does_not_bring_the_old_password_back
     leaks = [p.name for p in files if opens_with(p, OLD)]
     assert leaks == [], f"the old password still opens {leaks}"
     assert len(VaultFile(vault_path).unlock(NEW).kept_versions()) == 4
+
+
+def test_a_fifo_among_the_kept_versions_neither_hangs_nor_stops_the_repair(
+    vault_path: Path, fast_kdf: KdfParams
+) -> None:
+    """A FIFO named like a kept version used to hang every command (its open blocks)."""
+    vault = _saved(vault_path, fast_kdf, 3)
+    kdf = vault.kdf.with_new_salt()
+    slots = payload.password_slot(NEW, kdf, vault._master)
+    for backup in list_backups(vault_path):  # passwd killed before the vault was replaced
+        rewrap.rewrap(backup, bytes(vault._master), kdf, slots)
+    os.mkfifo(vault_path.parent / "backups" / "vault.json.1.bak")
+    env = {**os.environ, "DESKTOP_2FA_VAULT": str(vault_path), "DESKTOP_2FA_PASSWORD": OLD}
+    for command in (["code"], ["restore"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "desktop_2fa", *command],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,  # a hang fails here instead of stalling the suite
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+    leaks = [p.name for p in list_backups(vault_path) if p.is_file() and opens_with(p, NEW)]
+    assert leaks == []

@@ -284,3 +284,26 @@ def test_a_save_by_another_program_during_the_unlock_is_no_rollback(
     assert (opened.generation, len(opened.data.accounts)) == (4, 3)
     opened.apply(_add(3))
     assert len(VaultFile(vault_path, seen).unlock("pw").data.accounts) == 4
+
+
+def test_a_fifo_as_the_remembered_file_does_not_hang_the_cli(
+    vault_path: Path, fast_kdf: KdfParams, state_dir: Path
+) -> None:
+    """Opening a FIFO waits for a writer: every command used to hang there."""
+    import os
+    import subprocess
+    import sys
+
+    VaultFile(vault_path).create("pw", kdf=fast_kdf)
+    (state_dir / "generations.json").unlink()
+    os.mkfifo(state_dir / "generations.json")
+    env = {**os.environ, "DESKTOP_2FA_VAULT": str(vault_path), "DESKTOP_2FA_PASSWORD": "pw"}
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop_2fa", "list"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,  # a hang fails here instead of stalling the suite
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
