@@ -307,3 +307,22 @@ def test_a_fifo_as_the_remembered_file_does_not_hang_the_cli(
         check=False,
     )
     assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_an_absurd_remembered_generation_never_makes_the_vault_unreadable(
+    vault_path: Path, seen: SeenGenerations, saved: Callable[[int], OpenVault]
+) -> None:
+    """The remembered file is not authenticated: anyone (or any bug) can write a number
+    there. "Keep this one" used to save the vault one above it, past the largest
+    generation a vault may hold, and the vault no longer opened (nor did a restore,
+    which did the same again)."""
+    vault = saved(1)
+    for absurd in (payload.MAX_GENERATION, 2**63, 10**100):
+        remembered = {"format": "desktop-2fa-generations", "version": 1}
+        seen.path.write_text(json.dumps({**remembered, "vaults": {vault.vault_id: absurd}}))
+        opened = VaultFile(vault_path, seen).unlock("pw")
+        if opened.rollback is not None:
+            opened.keep_current()
+        again = VaultFile(vault_path, seen).unlock("pw")
+        assert again.generation <= payload.MAX_GENERATION
+        assert len(again.data.accounts) == 1
