@@ -299,7 +299,10 @@ class OpenVault:
 
         Raises:
             VaultChangedOnDisk: the file is gone, is another vault, or is
-                older than what we hold (someone put an old copy back meanwhile).
+                older than what we hold or than what this computer has seen
+                (someone put an old copy back meanwhile: taking it over would
+                save it a generation up and hide the rollback; the next
+                unlock reports it).
         """
         try:
             raw, st = _read(self.path)
@@ -316,6 +319,7 @@ class OpenVault:
             opened is None
             or opened.stamp.vault_id != self.vault_id
             or opened.stamp.generation < self.generation
+            or opened.stamp.generation < (self._file.seen.highest(self.vault_id) or 0)
         ):
             raise VaultChangedOnDisk(self.path)
         # Its header too: a password changed elsewhere must stay changed.

@@ -19,7 +19,12 @@ from desktop_2fa.core import uri
 from desktop_2fa.vault import edits, payload
 from desktop_2fa.vault.crypto import KdfParams
 from desktop_2fa.vault.durable import list_backups
-from desktop_2fa.vault.errors import CorruptVault, RollbackHold, RollbackPending
+from desktop_2fa.vault.errors import (
+    CorruptVault,
+    RollbackHold,
+    RollbackPending,
+    VaultChangedOnDisk,
+)
 from desktop_2fa.vault.model import VaultData
 from desktop_2fa.vault.rollback import SeenGenerations
 from desktop_2fa.vault.store import OpenVault, VaultFile
@@ -326,3 +331,25 @@ def test_an_absurd_remembered_generation_never_makes_the_vault_unreadable(
         again = VaultFile(vault_path, seen).unlock("pw")
         assert again.generation <= payload.MAX_GENERATION
         assert len(again.data.accounts) == 1
+
+
+def test_an_old_copy_put_back_under_an_open_vault_is_not_saved_over(
+    vault_path: Path, seen: SeenGenerations, saved: Callable[[int], OpenVault]
+) -> None:
+    """The app stays open all day while the CLI saves; then a sync tool puts an
+    older copy back. The app's next save used to take that copy over as the
+    latest contents (it is newer than what the app last read) and save it one
+    generation up: the rollback was hidden, the CLI's changes lost, and HOTP
+    counters went back to values already used."""
+    app = saved(1)  # generation 2
+    cli = VaultFile(vault_path, seen).unlock("pw")
+    cli.apply(_add(1))  # generation 3
+    cli.apply(_add(2))  # generation 4, remembered
+    shutil.copy2(list_backups(vault_path)[-1], vault_path)  # generation 3 is back
+    before = vault_path.read_bytes()
+    with pytest.raises(VaultChangedOnDisk):
+        app.apply(_add(3))
+    assert vault_path.read_bytes() == before
+    again = VaultFile(vault_path, seen).unlock("pw")
+    assert again.rollback is not None
+    assert (again.rollback.opened, again.rollback.highest_seen) == (3, 4)
