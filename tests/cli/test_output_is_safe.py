@@ -77,6 +77,21 @@ def test_no_control_character_or_bidi_override_reaches_the_terminal(
         json.loads(done.stdout)  # still valid JSON, the names only escaped
 
 
+@pytest.mark.parametrize(
+    "command", [["list", "--json"], ["code", "--json"], ["backup-codes", "Del", "--json"]]
+)
+def test_json_escapes_del_too(vault_path: Path, fast_kdf: KdfParams, command: list[str]) -> None:
+    """DEL is a control character JSON leaves raw; in output that was otherwise plain
+    ASCII it went out as it was (the escaping only looked at non-ASCII output)."""
+    _stored(vault_path, fast_kdf, [("Del\x7fCorp", "eve\x7f")])
+    env = {"DESKTOP_2FA_VAULT": str(vault_path), "DESKTOP_2FA_PASSWORD": "pw"}
+    done = run_measured(*command, env=env)
+    assert done.returncode == 0, done.stderr
+    assert not FORBIDDEN.search(done.stdout), repr(done.stdout)
+    parsed = json.dumps(json.loads(done.stdout), ensure_ascii=False)
+    assert "Del\x7fCorp" in parsed  # the same JSON value: the exact name
+
+
 def test_the_forged_line_stays_inside_its_own_row(env: dict[str, str]) -> None:
     done = run_measured("code", env=env)
     rows = done.stdout.splitlines()
