@@ -56,6 +56,8 @@ MAX_WORK_KIB = 4 * MAX_MEMORY_KIB
 _TAIL_BYTES = 4096
 # Base64 holds no quote, so the members after the ciphertext start right here.
 _FORMAT_AND_KDF = b'","format":"' + FORMAT_NAME.encode() + b'","kdf":'
+_NONCE = b',"nonce":"'
+_SLOTS = b',"slots":'
 _VERSION = b',"version":'
 
 
@@ -184,15 +186,43 @@ def peek(path: str | Path) -> dict[str, object] | None:
         f.seek(max(size - _TAIL_BYTES, 0))
         tail = f.read(_TAIL_BYTES)
     start = tail.rfind(_FORMAT_AND_KDF)
-    version_at = tail.rfind(_VERSION)
-    if start < 0 or version_at < 0 or not tail.endswith(b"}\n"):
+    if start < 0:
         return None
     kdf_start = start + len(_FORMAT_AND_KDF)
-    kdf = _flat_object(tail[kdf_start : tail.find(b"}", kdf_start) + 1])
-    version = tail[version_at + len(_VERSION) : -2]
-    if kdf is None or not version.isdigit():
+    kdf_end = tail.find(b"}", kdf_start) + 1
+    kdf = _flat_object(tail[kdf_start:kdf_end])
+    version = _canonical_rest(tail[kdf_end:])
+    if kdf is None or version is None:
         return None
-    return {"format": FORMAT_NAME, "version": int(version), "kdf": kdf}
+    return {"format": FORMAT_NAME, "version": version, "kdf": kdf}
+
+
+def _canonical_rest(rest: bytes) -> int | None:
+    """The version, when what follows the kdf is exactly what `envelope.encode` writes.
+
+    `,"nonce":"…","slots":[{…},…],"version":N}` and the newline, every slot a
+    flat object. Only then are the format and kdf found before it the
+    file's own, the last of their name at the top level, which is what JSON
+    reads: a forged file used to hide another kdf in a duplicate member, in
+    a member of its own or inside a key slot, and the head start derived a
+    key the unlock never asked for (up to 1 GiB beside the real one).
+    """
+    nonce, slots_mark, after = rest.partition(_SLOTS)
+    slots, version_mark, version = after.partition(_VERSION)
+    if not (
+        slots_mark
+        and version_mark
+        and nonce.startswith(_NONCE)
+        and _is_string(nonce[len(_NONCE) - 1 :])
+        and slots.startswith(b"[{")
+        and slots.endswith(b"}]")
+        and version.endswith(b"}\n")
+        and version[:-2].isdigit()
+    ):
+        return None
+    if any(_flat_object(b"{" + slot + b"}") is None for slot in slots[2:-2].split(b"},{")):
+        return None
+    return int(version[:-2])
 
 
 def _flat_object(raw: bytes) -> dict[str, object] | None:
