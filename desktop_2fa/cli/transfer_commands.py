@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from desktop_2fa.cli import context
 from desktop_2fa.cli.context import UserError
@@ -102,10 +102,15 @@ def _print_outcome(result: ImportResult, outcome: AddOutcome) -> None:
         f"Imported {len(outcome.added)}, skipped {len(outcome.duplicates)} duplicates, "
         f"{len(failed)} could not be read{end}"
     )
-    for error in failed[:MAX_ERRORS_SHOWN]:
-        print(f"  {shown(str(error), LINE_LIMIT)}")
-    if len(failed) > MAX_ERRORS_SHOWN:
-        print(f"  and {len(failed) - MAX_ERRORS_SHOWN} more")
+    _print_some(failed)
+
+
+def _print_some(items: Sequence[object], out: TextIO | None = None) -> None:
+    """One indented line each (escaped: names from outside), then "and N more"."""
+    for item in items[:MAX_ERRORS_SHOWN]:
+        print(f"  {shown(str(item), LINE_LIMIT)}", file=out)
+    if len(items) > MAX_ERRORS_SHOWN:
+        print(f"  and {len(items) - MAX_ERRORS_SHOWN} more", file=out)
 
 
 def _save_imported(args: argparse.Namespace, result: ImportResult) -> int:
@@ -297,8 +302,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
     if result.skipped:
         print(f"{len(result.skipped)} account(s) could not be exported:", file=sys.stderr)
-        for skipped in result.skipped:
-            print(f"  {skipped}", file=sys.stderr)
+        _print_some(result.skipped, sys.stderr)
     return 0
 
 
