@@ -8,8 +8,9 @@ passwords; once it opens with the new one, no file in its folder (vault,
 backups/, temp files) opens with the old one. And after the next unlock,
 with whichever password works, no file opens with the other.
 
-Real `desktop-2fa passwd` processes, killed at random moments and right
-after the vault file is replaced.
+Real `desktop-2fa passwd` processes, killed at random moments, right after
+the first kept version is rewrapped, and right after the vault file is
+replaced.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import pytest
 from desktop_2fa.core import uri
 from desktop_2fa.vault import edits, envelope, payload
 from desktop_2fa.vault.crypto import KdfParams
+from desktop_2fa.vault.durable import list_backups
 from desktop_2fa.vault.errors import VaultError
 from desktop_2fa.vault.store import VaultFile
 
@@ -78,7 +80,8 @@ def _passwd(path: Path, state: Path) -> subprocess.Popen[bytes]:
 
 
 def _kill_after_replace(child: subprocess.Popen[bytes], path: Path) -> None:
-    """Kill the moment the vault file is a new file (polling its inode)."""
+    """Kill the moment `path` is a new file (polling its inode): the vault, or a
+    kept version (`passwd` rewraps them first, oldest first)."""
     inode = path.stat().st_ino
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and child.poll() is None:
@@ -124,6 +127,7 @@ def test_passwd_killed_at_any_moment_leaves_exactly_one_password(
 
     rng = random.Random(9)
     outcomes = []
+    halfway = 0
     for trial in range(TRIALS):
         folder = tmp_path / f"trial{trial}"
         shutil.copytree(template, folder)
@@ -131,15 +135,23 @@ def test_passwd_killed_at_any_moment_leaves_exactly_one_password(
         # and one already changed would make the next copy a rollback, which
         # refuses every save (`RollbackPending`).
         child = _passwd(folder / "vault.json", state / f"trial{trial}")
-        if trial % 2:
+        if trial % 3 == 1:
             _kill_after_replace(child, folder / "vault.json")
             how = "right after the replace"
+        elif trial % 3 == 2:  # some kept versions rewrapped, the vault not yet
+            _kill_after_replace(child, list_backups(folder / "vault.json")[0])
+            how = "right after the first kept version was rewrapped"
         else:  # the writes come last, after start-up and the key derivation
             time.sleep(duration * rng.uniform(0.5, 1.05))
             child.send_signal(signal.SIGKILL)
             child.wait()
             how = "at a random moment"
+        path = folder / "vault.json"
+        if opens_with(path, OLD) and any(opens_with(b, NEW) for b in list_backups(path)):
+            halfway += 1  # for the next unlock to repair
         outcomes.append(_check(folder, f"trial {trial}, killed {how}"))
         shutil.rmtree(folder)
-    # Both sides of the replace were hit (otherwise the test proves little).
+    # Both sides of the replace were hit, and the middle of the rewrapping
+    # (otherwise the test proves little).
     assert OLD in outcomes and NEW in outcomes, outcomes
+    assert halfway > 0
