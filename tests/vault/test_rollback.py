@@ -7,6 +7,7 @@ vault, outside the vault and without secrets.
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from desktop_2fa.core import uri
-from desktop_2fa.vault import edits, payload
+from desktop_2fa.vault import crypto, edits, payload
 from desktop_2fa.vault.crypto import KdfParams
 from desktop_2fa.vault.durable import list_backups
 from desktop_2fa.vault.errors import (
@@ -29,6 +30,7 @@ from desktop_2fa.vault.model import VaultData
 from desktop_2fa.vault.rollback import SeenGenerations
 from desktop_2fa.vault.store import OpenVault, VaultFile
 from desktop_2fa.vault.versions import kept_versions
+from tests.vault.handmade import rewrite_header
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 SECRETS = ["JBSWY3DPEHPK3PXP", "GEZDGNBVGY3TQOJQ", "MFRGGZDFMZTWQ2LK", "ORRB3XDZU4JIO7ZH"]
@@ -169,6 +171,31 @@ def test_a_damaged_vault_is_restored_with_the_password_alone(
     again = VaultFile(vault_path, seen).unlock("pw")
     assert again.rollback is None and len(again.data.accounts) == 1
     assert any(p.read_bytes() == damaged for p in list_backups(vault_path))  # kept too
+
+
+def test_restoring_a_damaged_vault_derives_a_few_keys_however_many_headers_are_kept(
+    vault_path: Path,
+    seen: SeenGenerations,
+    saved: Callable[[int], OpenVault],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With the vault damaged, each distinct header among the kept versions costs one
+    Argon2id run (up to 2.5 s at the ceiling): 30 files with 30 headers dropped into
+    backups/ made `restore` derive 30 keys."""
+    saved(2)
+    genuine = list_backups(vault_path)
+    for n in range(30):  # newer than the genuine ones, each with a salt of its own
+        forged = genuine[0].with_name(f"vault.json.{10**19 + n}.bak")
+        shutil.copy2(genuine[0], forged)
+        salt = base64.b64encode(n.to_bytes(16, "big")).decode()
+        rewrite_header(forged, lambda body, salt=salt: body["kdf"].update(salt=salt))
+    vault_path.write_bytes(vault_path.read_bytes()[:100])  # damaged
+    derived = []
+    real_derive = crypto.derive_key
+    monkeypatch.setattr(crypto, "derive_key", lambda *a: derived.append(a) or real_derive(*a))
+    unlocked = VaultFile(vault_path, seen).kept_versions("pw")
+    assert len(derived) <= 3
+    assert [u.version.generation for u in unlocked] == [2, 1]  # the genuine ones still open
 
 
 def test_a_vault_saved_before_generations_opens_as_generation_zero(
