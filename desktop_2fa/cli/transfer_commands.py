@@ -23,7 +23,7 @@ from desktop_2fa.core.text import LINE_LIMIT, escaped, shown
 
 if TYPE_CHECKING:
     from desktop_2fa.importers.base import ImportResult
-    from desktop_2fa.importers.session import AddOutcome
+    from desktop_2fa.importers.session import AddOutcome, SourceFile
     from desktop_2fa.vault.model import VaultData
 
 Handler = Callable[[argparse.Namespace], int]
@@ -160,16 +160,26 @@ def _import_passwords(args: argparse.Namespace) -> tuple[Callable[[str, str], st
     return prompt, PASSWORD_ATTEMPTS
 
 
+def _source_file(name: str) -> SourceFile:
+    """The file's bytes, read no further than an export can be long."""
+    from desktop_2fa.importers.errors import FileTooLarge
+    from desktop_2fa.importers.session import MAX_FILE_BYTES, SourceFile
+
+    try:
+        with open(Path(name).expanduser(), "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+            if len(data) > MAX_FILE_BYTES:  # said before the rest is read (a 1 GB file...)
+                raise FileTooLarge(max(os.fstat(f.fileno()).st_size, len(data)), MAX_FILE_BYTES)
+    except OSError as e:
+        raise UserError(f"cannot read {name}: {e.strerror or e}") from e
+    return SourceFile(name, data)
+
+
 @_at_the_edge
 def cmd_import(args: argparse.Namespace) -> int:
-    from desktop_2fa.importers.session import SourceFile, import_files
+    from desktop_2fa.importers.session import import_files
 
-    files = []
-    for name in args.files:
-        try:
-            files.append(SourceFile(name, Path(name).expanduser().read_bytes()))
-        except OSError as e:
-            raise UserError(f"cannot read {name}: {e.strerror or e}") from e
+    files = [_source_file(name) for name in args.files]
     password, attempts = _import_passwords(args)
     # Every file is read and decrypted before the vault is opened: a bad file
     # stops the import before anything is written.

@@ -63,7 +63,8 @@ def decode_file(path: Path | str) -> tuple[str, ...]:
     """
     path = Path(path)
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as f:
+            data = f.read(MAX_IMAGE_BYTES + 1)  # one byte more says "too large"
     except OSError as e:
         raise UnreadableImage(str(path), e.strerror or str(e)) from e
     return decode_bytes(data, str(path))

@@ -88,6 +88,23 @@ def test_an_image_that_inflates_to_gigabytes_is_refused_by_scan(tmp_path: Path) 
     assert done.peak_mib < PEAK_MIB
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(("command", "said"), [("import", "too large"), ("scan", "larger than")])
+def test_a_gigabyte_file_is_refused_without_reading_it_whole(
+    tmp_path: Path, env: dict[str, str], vault_path: Path, command: str, said: str
+) -> None:
+    """`import` and `scan` read the whole file, then said it was too large."""
+    huge = tmp_path / "export.json"
+    with open(huge, "wb") as f:
+        f.truncate(2**30)  # sparse: takes no disk space
+    before = vault_path.read_bytes()
+    done = run_measured(command, str(huge), env=env)
+    assert done.returncode == 1
+    assert said in _one_short_line(done)
+    assert done.peak_mib < PEAK_MIB
+    assert vault_path.read_bytes() == before
+
+
 def test_a_real_but_incomplete_export_still_names_its_missing_parts() -> None:
     payload = migration.parse_uri(_hostile_link(12, 0))
     with pytest.raises(migration.MissingMigrationParts) as info:
