@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import socket
 import stat
 import subprocess
@@ -14,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from desktop_2fa.audit.registry import ids
 from desktop_2fa.cli.audit_command import LiveProgress
@@ -219,3 +221,39 @@ def test_a_server_that_is_not_better_auth_is_one_line_exit_1(tmp_path: Path) -> 
         server.server_close()
     assert done.returncode == 1
     assert "answered 200 without JSON" in done.stderr and done.stderr.count("\n") == 1
+
+
+class HostileCookieName:
+    """Every answer also sets a cookie whose name holds U+202E and a C1 CSI."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                hostile = "\u202eevil\x9b2J=1; Max-Age=60; Path=/elsewhere; HttpOnly; SameSite=Lax"
+                extra = [(b"set-cookie", hostile.encode("utf-8"))]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
+@pytest.mark.parametrize("json_report", [False, True])
+def test_names_a_server_sends_reach_the_terminal_escaped(
+    serve: Callable[..., str],
+    capsys: pytest.CaptureFixture[str],
+    json_report: bool,
+) -> None:
+    """The report's table was escaped, but the live progress line and --json printed a
+    check's summary as it came: a cookie name can hold a bidi override or a C1 control."""
+    from desktop_2fa.cli.main import main
+
+    url = serve(wrap=HostileCookieName)
+    args = ["audit", "--server", url, "--only", "challenge-cookie-expires"]
+    main(args + (["--json"] if json_report else []))
+    out, err = capsys.readouterr()
+    assert "evil" in out and "evil" in err
+    for stream in (out, err):
+        assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", stream)
