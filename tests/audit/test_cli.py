@@ -15,13 +15,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from desktop_2fa.audit.registry import ids
 from desktop_2fa.cli.audit_command import LiveProgress
 from desktop_2fa.enroll.client import AuthClient
 from server_stub.process import ServerProcess, spawn
 from tests.audit.conftest import SECRET, run_audit
+from tests.audit.weakened import HostileCookieName
 from tests.server.support import MovableClock
 
 QUICK = ("totp-secret-entropy", "backup-code-entropy", "totp-replay-session")
@@ -221,23 +221,6 @@ def test_a_server_that_is_not_better_auth_is_one_line_exit_1(tmp_path: Path) -> 
         server.server_close()
     assert done.returncode == 1
     assert "answered 200 without JSON" in done.stderr and done.stderr.count("\n") == 1
-
-
-class HostileCookieName:
-    """Every answer also sets a cookie whose name holds U+202E and a C1 CSI."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async def sending(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                hostile = "\u202eevil\x9b2J=1; Max-Age=60; Path=/elsewhere; HttpOnly; SameSite=Lax"
-                extra = [(b"set-cookie", hostile.encode("utf-8"))]
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
-            await send(message)
-
-        await self.app(scope, receive, sending)
 
 
 @pytest.mark.parametrize("json_report", [False, True])
