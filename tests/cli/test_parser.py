@@ -144,3 +144,22 @@ def test_output_that_cannot_be_written_is_an_error_not_a_silent_success(
             )
         assert (done.returncode, done.stderr) == (1, full_line)
     assert len(VaultFile(vault_path).unlock("pw").data.accounts) == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["code", "--at", "9" * 100_000],  # argparse echoed the value whole
+        ["x" * 100_000],  # an unknown command, with the choices
+        ["code", "--at", "\u202e1e400"],
+    ],
+)
+def test_usage_errors_are_one_short_line(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last.startswith("desktop-2fa") and ": error: " in last
+    assert len(last) <= 300 and "\u202e" not in last
