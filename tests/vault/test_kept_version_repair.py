@@ -96,3 +96,32 @@ def test_a_fifo_among_the_kept_versions_neither_hangs_nor_stops_the_repair(
         assert done.returncode == 0, done.stderr
     leaks = [p.name for p in list_backups(vault_path) if p.is_file() and opens_with(p, NEW)]
     assert leaks == []
+
+
+def test_an_old_copy_under_the_old_password_does_not_undo_the_change(
+    vault_path: Path, fast_kdf: KdfParams, tmp_path: Path
+) -> None:
+    """A sync tool puts back a copy saved before `passwd`. It opens with the old
+    password only, and opening it (a rollback, announced) used to rewrap every kept
+    version, all newer than the copy, to that old password at once, before the user
+    chose anything; "Restore newest" then saved the newest contents under it too.
+    The password change was silently undone."""
+    vault = _saved(vault_path, fast_kdf, 2)
+    old_copy = tmp_path / "old-copy.json"
+    old_copy.write_bytes(vault_path.read_bytes())
+    vault.change_password(NEW)
+    vault.apply(lambda data: data.__class__(data.accounts[:1], data.settings))  # kept next
+    vault.apply(lambda data: data.__class__((), data.settings))
+    old_copy.replace(vault_path)  # the sync tool
+
+    rolled = VaultFile(vault_path).unlock(OLD)
+    assert rolled.rollback is not None and rolled.rollback.newest_kept is not None
+    kept = [p.name for p in list_backups(vault_path) if opens_with(p, OLD)]
+    assert kept == [], f"rewrapped to the old password before any choice: {kept}"
+
+    newest = rolled.rollback.newest_kept
+    assert rolled.restore(newest)  # says the vault opens with the other password now
+    assert opens_with(vault_path, NEW) and not opens_with(vault_path, OLD)
+    leaks = [p.name for p in vault_path.parent.rglob("*") if p.is_file() and opens_with(p, OLD)]
+    assert leaks == []  # the rolled-back copy, kept as a version, is rewrapped too
+    assert len(VaultFile(vault_path).unlock(NEW).data.accounts) == newest.accounts
