@@ -41,9 +41,12 @@ class LiveProgress:
             self._waiting(head, event)
         else:
             assert event.result is not None
+            from desktop_2fa.core.text import LINE_LIMIT, shown
+
             verdict = event.result.verdict.value.upper()
             prefix = "\r\x1b[K" if self.tty else ""
-            self.out.write(f"{prefix}{head} {verdict} {event.check.id}: {event.result.summary}\n")
+            summary = shown(event.result.summary, LINE_LIMIT)  # may quote the server
+            self.out.write(f"{prefix}{head} {verdict} {event.check.id}: {summary}\n")
         self.out.flush()
 
     def _waiting(self, head: str, event: Progress) -> None:
@@ -113,6 +116,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from desktop_2fa.audit.runner import Audit
     from desktop_2fa.cli import context
     from desktop_2fa.cli.report_files import write_report
+    from desktop_2fa.core.text import json_safe
     from desktop_2fa.enroll.errors import EnrollError
 
     if args.list:
@@ -141,7 +145,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
     except (UnknownCheck, EnrollError) as e:
         return _usage_error(str(e))
     report = audit.run()
-    print(as_json(report) if args.json else as_table(report, details=args.details))
+    # The table escapes what the server sent; JSON leaves C1 controls and bidi
+    # overrides raw inside its strings.
+    print(json_safe(as_json(report)) if args.json else as_table(report, details=args.details))
     # Files after printing: a bad path must not hide the report.
     if args.junit:
         write_report(args.junit, as_junit(report))

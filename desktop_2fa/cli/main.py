@@ -61,6 +61,10 @@ def _describe(error: BaseException) -> str:
         return str(error)
     if isinstance(error, OSError):
         if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            if error.filename is None:
+                # Every file write names its file (vault/durable.py): this is
+                # the output, redirected to a full disk, perhaps after a save.
+                return "the disk is full; the output could not be written"
             # Every write goes to a temp file first (vault/durable.py), so a
             # full disk stops it before anything is replaced.
             return "the disk is full; nothing was changed"
@@ -88,9 +92,19 @@ def _exit_now(status: int) -> NoReturn:
     """
     import contextlib  # loaded long since; not at the top, which runs before the head start
 
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a reader went away (`| head -1`)
-            stream.flush()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass  # the reader went away (`| head -1`): it has what it wanted
+    except (OSError, ValueError) as e:
+        # Python's own exit would say so and return 120: a script must not
+        # take a `code > file` on a full disk for a success.
+        if isinstance(e, OSError):
+            with contextlib.suppress(OSError, ValueError):
+                print(error_line(e), file=sys.stderr)
+            status = status or 1
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
     os._exit(status)
 
 

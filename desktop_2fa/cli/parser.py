@@ -23,7 +23,7 @@ from desktop_2fa import __version__
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: `desktop-2fa code` never imports typing
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, NoReturn
 
 Handler = Callable[[argparse.Namespace], int]
 PROG = "desktop-2fa"
@@ -129,7 +129,18 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
-class _Subcommand(argparse.ArgumentParser):
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose usage errors stay one short, escaped line."""
+
+    def error(self, message: str) -> NoReturn:
+        from desktop_2fa.core.text import LINE_LIMIT, shown
+
+        # argparse echoes what was typed (an --at of 100,000 digits, an unknown
+        # command) whole; issue 9: error lines stay short.
+        super().error(shown(message, LINE_LIMIT - len(f"{self.prog}: error: ")))
+
+
+class _Subcommand(_Parser):
     """A subcommand's parser, made only when its subcommand is given.
 
     argparse keeps a parser per subcommand and uses it for nothing but parsing
@@ -169,7 +180,7 @@ class _Subcommand(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     common = _common()
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         parents=[common],
         formatter_class=_formatter,

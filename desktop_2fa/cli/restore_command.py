@@ -129,8 +129,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
             )
         _print_list(versions, current + ".")
         return 0
-    vault.restore(versions[index])
+    rekeyed = vault.restore(versions[index])
     print(_restored(versions[index]))
+    if rekeyed:
+        print(
+            "The restored vault opens with the password that version was saved with, "
+            "not the one given now: the old copy predates a password change."
+        )
     return 0
 
 

@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from desktop_2fa.cli import context
 from desktop_2fa.cli.context import UserError
@@ -23,7 +23,7 @@ from desktop_2fa.core.text import LINE_LIMIT, escaped, shown
 
 if TYPE_CHECKING:
     from desktop_2fa.importers.base import ImportResult
-    from desktop_2fa.importers.session import AddOutcome
+    from desktop_2fa.importers.session import AddOutcome, SourceFile
     from desktop_2fa.vault.model import VaultData
 
 Handler = Callable[[argparse.Namespace], int]
@@ -102,10 +102,15 @@ def _print_outcome(result: ImportResult, outcome: AddOutcome) -> None:
         f"Imported {len(outcome.added)}, skipped {len(outcome.duplicates)} duplicates, "
         f"{len(failed)} could not be read{end}"
     )
-    for error in failed[:MAX_ERRORS_SHOWN]:
-        print(f"  {shown(str(error), LINE_LIMIT)}")
-    if len(failed) > MAX_ERRORS_SHOWN:
-        print(f"  and {len(failed) - MAX_ERRORS_SHOWN} more")
+    _print_some(failed)
+
+
+def _print_some(items: Sequence[object], out: TextIO | None = None) -> None:
+    """One indented line each (escaped: names from outside), then "and N more"."""
+    for item in items[:MAX_ERRORS_SHOWN]:
+        print(f"  {shown(str(item), LINE_LIMIT)}", file=out)
+    if len(items) > MAX_ERRORS_SHOWN:
+        print(f"  and {len(items) - MAX_ERRORS_SHOWN} more", file=out)
 
 
 def _save_imported(args: argparse.Namespace, result: ImportResult) -> int:
@@ -155,16 +160,26 @@ def _import_passwords(args: argparse.Namespace) -> tuple[Callable[[str, str], st
     return prompt, PASSWORD_ATTEMPTS
 
 
+def _source_file(name: str) -> SourceFile:
+    """The file's bytes, read no further than an export can be long."""
+    from desktop_2fa.importers.errors import FileTooLarge
+    from desktop_2fa.importers.session import MAX_FILE_BYTES, SourceFile
+
+    try:
+        with open(Path(name).expanduser(), "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+            if len(data) > MAX_FILE_BYTES:  # said before the rest is read (a 1 GB file...)
+                raise FileTooLarge(max(os.fstat(f.fileno()).st_size, len(data)), MAX_FILE_BYTES)
+    except OSError as e:
+        raise UserError(f"cannot read {name}: {e.strerror or e}") from e
+    return SourceFile(name, data)
+
+
 @_at_the_edge
 def cmd_import(args: argparse.Namespace) -> int:
-    from desktop_2fa.importers.session import SourceFile, import_files
+    from desktop_2fa.importers.session import import_files
 
-    files = []
-    for name in args.files:
-        try:
-            files.append(SourceFile(name, Path(name).expanduser().read_bytes()))
-        except OSError as e:
-            raise UserError(f"cannot read {name}: {e.strerror or e}") from e
+    files = [_source_file(name) for name in args.files]
     password, attempts = _import_passwords(args)
     # Every file is read and decrypted before the vault is opened: a bad file
     # stops the import before anything is written.
@@ -297,8 +312,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
     if result.skipped:
         print(f"{len(result.skipped)} account(s) could not be exported:", file=sys.stderr)
-        for skipped in result.skipped:
-            print(f"  {skipped}", file=sys.stderr)
+        _print_some(result.skipped, sys.stderr)
     return 0
 
 

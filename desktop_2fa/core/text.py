@@ -134,9 +134,9 @@ def listed(items: Iterable[str], limit: int = LIST_LIMIT, each: int = ECHO_LIMIT
 def json_safe(dumped: str) -> str:
     """JSON text with unsafe characters as \\uXXXX escapes (still the same JSON value).
 
-    `json.dumps(..., ensure_ascii=False)` leaves C1 controls and bidi overrides
+    `json.dumps(..., ensure_ascii=False)` leaves DEL, C1 controls and bidi overrides
     raw; they can only occur inside strings, where `\\uXXXX` means the same.
     """
-    if dumped.isascii():
+    if dumped.isascii() and "\x7f" not in dumped:  # DEL: ASCII, unsafe, and left raw
         return dumped
     return _pattern(_UNSAFE_IN_JSON).sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)

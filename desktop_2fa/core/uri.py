@@ -29,6 +29,7 @@ from desktop_2fa.core.text import UnsafeText, check_label, shown
 
 _KNOWN = ("secret", "issuer", "algorithm", "digits", "period", "counter", "encoder")
 _MAX_URI_LENGTH = 8192  # a QR code holds at most ~4 KB; anything longer is not a real URI
+_MAX_DIGITS = 20  # the largest number a URI may carry is a counter below 2^64
 
 
 def _int_param(query: dict[str, str], key: str, default: int) -> int:
@@ -38,6 +39,8 @@ def _int_param(query: dict[str, str], key: str, default: int) -> int:
     text = raw.strip()
     if not text.isascii() or not text.isdigit():
         raise InvalidUri(key, f"{key} must be a whole number, got '{shown(raw, 20)}'")
+    if len(text) > _MAX_DIGITS:  # int() refuses over 4,300 digits (a ValueError)
+        raise InvalidUri(key, f"{key} is far too large ({len(text)} digits)")
     return int(text)
 
 

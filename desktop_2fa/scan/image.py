@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from desktop_2fa.scan import MAX_IMAGE_PIXELS
 from desktop_2fa.scan.decode import decode_array
 from desktop_2fa.scan.errors import UnreadableImage
 
@@ -34,6 +35,9 @@ def load_image(data: bytes, source: str = "the image") -> npt.NDArray[np.generic
     try:
         image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_UNCHANGED)
     except cv2.error as e:
+        if "MAX_IMAGE" in str(e):  # OpenCV's size check (see desktop_2fa/scan/__init__.py)
+            limit = MAX_IMAGE_PIXELS // 1_000_000
+            raise UnreadableImage(source, f"it is larger than {limit} megapixels") from e
         raise UnreadableImage(source, "the image data is damaged") from e
     if image is None or image.size == 0:
         raise UnreadableImage(source, "it is not a picture in a known format, or it is damaged")
@@ -59,7 +63,8 @@ def decode_file(path: Path | str) -> tuple[str, ...]:
     """
     path = Path(path)
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as f:
+            data = f.read(MAX_IMAGE_BYTES + 1)  # one byte more says "too large"
     except OSError as e:
         raise UnreadableImage(str(path), e.strerror or str(e)) from e
     return decode_bytes(data, str(path))

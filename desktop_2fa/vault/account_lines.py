@@ -20,9 +20,14 @@ accounts on the lines it occurs in, checking each with `search.matches`
 itself; the other accounts stay bytes. A line it cannot judge from its bytes
 (a JSON escape: a name with an accent, a quote) is always built and checked.
 Anything unexpected (another layout, a line that is not one object, bytes
-that are not ASCII) falls back to parsing everything, so the answer is always
-what `search.find` gives on the whole contents. Payloads saved before this
-layout are parsed whole on opening; the next save writes them one a line.
+that are not ASCII, a member named twice) falls back to parsing everything,
+so the answer is what `search.find` gives on the whole contents. Payloads
+saved before this layout are parsed whole on opening; the next save writes
+them one a line. What is not checked is that the lines between are a flat
+list (an account whose member is the object on the next line): telling would
+cost the whole parse this avoids, and the payload is authenticated, so only
+a holder of the master key, who can write any contents anyway, could lay it
+out so.
 """
 
 from __future__ import annotations
@@ -66,6 +71,13 @@ def parsed(plaintext: bytes) -> dict[str, Any]:
     return payload
 
 
+def _named_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        raise ValueError("a member is named twice")
+    return found
+
+
 class LazyContents:
     """Decrypted contents whose accounts are built when something asks for them.
 
@@ -85,10 +97,13 @@ class LazyContents:
         last = plaintext.rfind(b"\n")
         if plaintext.startswith(_HEAD_BYTES) and last >= len(_HEAD_BYTES) - 1:
             try:
-                members = json.loads(b'{"accounts":[' + plaintext[last + 1 :])
+                # A second "accounts" member would be the one json.loads keeps:
+                # a member named twice sends the payload the slow way.
+                members = json.loads(
+                    b'{"accounts":[' + plaintext[last + 1 :], object_pairs_hook=_named_once
+                )
             except (ValueError, RecursionError):
                 members = None
-            # A second "accounts" member would be the one json.loads keeps.
             if isinstance(members, dict) and members.get("accounts") == []:
                 self.members = members
                 self._lines = (len(_HEAD_BYTES), last)

@@ -70,6 +70,11 @@ def _keep_old_version(path: Path) -> None:
 
         shutil.copy2(path, target)
         os.chmod(target, 0o600)
+        with open(target, "rb") as f:
+            os.fsync(f.fileno())
+    # Before the vault is replaced: a power cut must not leave the new vault
+    # without the version it replaced (a restore keeps the current file so).
+    _fsync_dir(folder)
 
 
 def _prune(path: Path, keep: int) -> None:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_2fa.vault.errors import CorruptVault, UnknownKeySlot
-from desktop_2fa.vault.header import FORMAT_NAME, FORMAT_VERSION, check_format
+from desktop_2fa.vault.header import FORMAT_NAME, FORMAT_VERSION, check_format, open_to_read
 from desktop_2fa.vault.kdf import KdfParams, from_header
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: `desktop-2fa code` never imports typing
@@ -200,7 +200,7 @@ def read_file(path: Path) -> bytes:
     Raises:
         OSError; CorruptVault: the file is larger than any vault.
     """
-    with open(path, "rb") as f:
+    with open_to_read(path) as f:
         raw = f.read(MAX_FILE_BYTES + 1)
     if len(raw) > MAX_FILE_BYTES:
         raise CorruptVault(f"the file is larger than {MAX_FILE_BYTES // 2**20} MB")

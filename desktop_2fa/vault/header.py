@@ -20,7 +20,9 @@ Argon2id limits (RFC 9106), two kinds:
 from __future__ import annotations
 
 import binascii
+import errno
 import os
+import stat
 
 from desktop_2fa.vault.errors import (
     CorruptVault,
@@ -31,6 +33,7 @@ from desktop_2fa.vault.errors import (
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing delays the head start
 if TYPE_CHECKING:
+    from io import BufferedReader
     from pathlib import Path
     from typing import Any
 
@@ -53,6 +56,8 @@ MAX_WORK_KIB = 4 * MAX_MEMORY_KIB
 _TAIL_BYTES = 4096
 # Base64 holds no quote, so the members after the ciphertext start right here.
 _FORMAT_AND_KDF = b'","format":"' + FORMAT_NAME.encode() + b'","kdf":'
+_NONCE = b',"nonce":"'
+_SLOTS = b',"slots":'
 _VERSION = b',"version":'
 
 
@@ -142,6 +147,26 @@ def kdf_values(obj: object) -> tuple[bytes, int, int, int]:
     return values
 
 
+def open_to_read(path: str | Path) -> BufferedReader:
+    """Open the vault, a kept version or the remembered generations, if a regular file.
+
+    Without O_NONBLOCK, opening a FIFO put there under such a name waits for
+    a writer forever, and every command hung; a device could be read without
+    end. Neither is a file desktop-2fa wrote.
+
+    Raises:
+        OSError: also when `path` is not a regular file.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        return open(fd, "rb")  # the caller closes it
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def peek(path: str | Path) -> dict[str, object] | None:
     """Format, version and kdf, read from the end of the file, or None.
 
@@ -156,20 +181,48 @@ def peek(path: str | Path) -> dict[str, object] | None:
     Raises:
         OSError
     """
-    with open(path, "rb") as f:
+    with open_to_read(path) as f:
         size = os.fstat(f.fileno()).st_size
         f.seek(max(size - _TAIL_BYTES, 0))
         tail = f.read(_TAIL_BYTES)
     start = tail.rfind(_FORMAT_AND_KDF)
-    version_at = tail.rfind(_VERSION)
-    if start < 0 or version_at < 0 or not tail.endswith(b"}\n"):
+    if start < 0:
         return None
     kdf_start = start + len(_FORMAT_AND_KDF)
-    kdf = _flat_object(tail[kdf_start : tail.find(b"}", kdf_start) + 1])
-    version = tail[version_at + len(_VERSION) : -2]
-    if kdf is None or not version.isdigit():
+    kdf_end = tail.find(b"}", kdf_start) + 1
+    kdf = _flat_object(tail[kdf_start:kdf_end])
+    version = _canonical_rest(tail[kdf_end:])
+    if kdf is None or version is None:
         return None
-    return {"format": FORMAT_NAME, "version": int(version), "kdf": kdf}
+    return {"format": FORMAT_NAME, "version": version, "kdf": kdf}
+
+
+def _canonical_rest(rest: bytes) -> int | None:
+    """The version, when what follows the kdf is exactly what `envelope.encode` writes.
+
+    `,"nonce":"…","slots":[{…},…],"version":N}` and the newline, every slot a
+    flat object. Only then are the format and kdf found before it the
+    file's own, the last of their name at the top level, which is what JSON
+    reads: a forged file used to hide another kdf in a duplicate member, in
+    a member of its own or inside a key slot, and the head start derived a
+    key the unlock never asked for (up to 1 GiB beside the real one).
+    """
+    nonce, slots_mark, after = rest.partition(_SLOTS)
+    slots, version_mark, version = after.partition(_VERSION)
+    if not (
+        slots_mark
+        and version_mark
+        and nonce.startswith(_NONCE)
+        and _is_string(nonce[len(_NONCE) - 1 :])
+        and slots.startswith(b"[{")
+        and slots.endswith(b"}]")
+        and version.endswith(b"}\n")
+        and version[:-2].isdigit()
+    ):
+        return None
+    if any(_flat_object(b"{" + slot + b"}") is None for slot in slots[2:-2].split(b"},{")):
+        return None
+    return int(version[:-2])
 
 
 def _flat_object(raw: bytes) -> dict[str, object] | None:

@@ -23,6 +23,7 @@ from desktop_2fa.vault.durable import (
     write_lock,
 )
 from desktop_2fa.vault.errors import VaultError
+from desktop_2fa.vault.header import open_to_read
 
 _TAIL_BYTES = 4096  # the end of a vault file holds its kdf, nonce and slots
 Slots = tuple[envelope.PasswordSlot, ...]
@@ -48,9 +49,17 @@ def rewrap(backup: Path, master: bytes, kdf: KdfParams, slots: Slots) -> None:
 
 
 def _matches(backup: Path, marks: tuple[bytes, ...]) -> bool:
-    with open(backup, "rb") as f:
-        f.seek(max(os.fstat(f.fileno()).st_size - _TAIL_BYTES, 0))
-        tail = f.read()
+    """Whether the kept version's tail holds the vault's header; True when unreadable.
+
+    An unreadable file (a FIFO, a folder, no permission) is nothing a
+    password could open, and must not keep the others from being repaired.
+    """
+    try:
+        with open_to_read(backup) as f:
+            f.seek(max(os.fstat(f.fileno()).st_size - _TAIL_BYTES, 0))
+            tail = f.read(_TAIL_BYTES)
+    except OSError:
+        return True
     return all(mark in tail for mark in marks)
 
 
@@ -69,12 +78,28 @@ def needs_repair(vault_path: Path, kdf: KdfParams, slots: Slots) -> bool:
     return bool(_stale(vault_path, kdf, slots)) or has_stale_temps(vault_path)
 
 
+def _still_the_header(vault_path: Path, kdf: KdfParams, slots: Slots) -> bool:
+    try:
+        env = envelope.decode(envelope.read_file(vault_path))
+    except (OSError, VaultError):
+        return False
+    return env.kdf == kdf and env.slots == slots
+
+
 def repair(vault_path: Path, master: bytes, kdf: KdfParams, slots: Slots) -> None:
-    """Rewrap kept versions whose header is not the vault's; remove stale temp files."""
-    stale = _stale(vault_path, kdf, slots)
-    if not stale and not has_stale_temps(vault_path):
+    """Rewrap kept versions whose header is not the vault's; remove stale temp files.
+
+    `kdf` and `slots` are the header the caller unlocked; under the write lock
+    they must still be the vault's. A `passwd` that finished since then (in
+    another process, while this one derived its key) has already rewrapped
+    every kept version to the new header, and rewrapping them back would let
+    the old password open the master key again (issue 9, item 1).
+    """
+    if not _stale(vault_path, kdf, slots) and not has_stale_temps(vault_path):
         return
     with write_lock(vault_path):
+        if not _still_the_header(vault_path, kdf, slots):
+            return  # the next unlock of the vault as it is now looks again
         remove_stale_temps(vault_path)
-        for backup in stale:
+        for backup in _stale(vault_path, kdf, slots):
             rewrap(backup, master, kdf, slots)

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_2fa.vault.durable import write_lock, write_private_file
+from desktop_2fa.vault.header import open_to_read
+from desktop_2fa.vault.payload import MAX_GENERATION
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: `desktop-2fa code` never imports typing
 if TYPE_CHECKING:
@@ -86,7 +88,7 @@ class SeenGenerations:
 
     def _read(self) -> dict[str, int]:
         try:
-            with open(self.path, "rb") as f:
+            with open_to_read(self.path) as f:  # a FIFO there would hang every unlock
                 raw = f.read(MAX_BYTES + 1)
         except OSError:
             return {}
@@ -101,10 +103,15 @@ class SeenGenerations:
         vaults = obj.get("vaults")
         if not isinstance(vaults, Mapping):
             return {}
+        # A number no save can reach is damage: "Keep this one" would save one above
+        # it, past what a vault may hold, and the vault would no longer open.
         return {
             k: v
             for k, v in vaults.items()
-            if isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)
+            if isinstance(k, str)
+            and isinstance(v, int)
+            and not isinstance(v, bool)
+            and 0 <= v < MAX_GENERATION
         }
 
     def highest(self, vault_id: str) -> int | None:

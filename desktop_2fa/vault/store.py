@@ -174,10 +174,12 @@ class VaultFile:
             data=opened.contents if lazy else opened.data,
             disk_state=_stat_key(st),
         )
-        if repair:
+        vault._check_rollback()
+        # Not an old copy's header over newer versions before the user chose: a
+        # copy saved before `passwd` would rewrap them to the old password.
+        if repair and vault.rollback is None:
             with contextlib.suppress(OSError):  # a read-only folder still opens
                 vault._repair_kept_versions()
-        vault._check_rollback()
         return vault
 
     def kept_versions(self, password: str) -> list[UnlockedVersion]:
@@ -299,7 +301,10 @@ class OpenVault:
 
         Raises:
             VaultChangedOnDisk: the file is gone, is another vault, or is
-                older than what we hold (someone put an old copy back meanwhile).
+                older than what we hold or than what this computer has seen
+                (someone put an old copy back meanwhile: taking it over would
+                save it a generation up and hide the rollback; the next
+                unlock reports it).
         """
         try:
             raw, st = _read(self.path)
@@ -316,6 +321,7 @@ class OpenVault:
             opened is None
             or opened.stamp.vault_id != self.vault_id
             or opened.stamp.generation < self.generation
+            or opened.stamp.generation < (self._file.seen.highest(self.vault_id) or 0)
         ):
             raise VaultChangedOnDisk(self.path)
         # Its header too: a password changed elsewhere must stay changed.
@@ -441,11 +447,17 @@ class OpenVault:
 
             return versions.kept_versions(self._real(), bytes(self._master))
 
-    def restore(self, version: KeptVersion) -> None:
+    def restore(self, version: KeptVersion) -> bool:
         """Make a kept version the vault again, durably; the current file is kept too.
 
         The restored contents get a generation above every one seen, so the
-        rollback, if any, is settled.
+        rollback, if any, is settled. After a rollback the version keeps its
+        own header too: the old copy's may hold a password changed since
+        (issue 9, item 1), and the kept versions are then rewrapped to it.
+
+        Returns:
+            True when the vault now opens with the version's password rather
+            than the one it was unlocked with.
 
         Raises:
             VersionNotFound: the version is gone or is not this vault's.
@@ -461,10 +473,25 @@ class OpenVault:
                     raise VersionNotFound(version.path.name) from e
                 if opened is None or opened.stamp.vault_id != self.vault_id:
                     raise VersionNotFound(version.path.name)
+                rekeyed = self.rollback is not None and (env.kdf, env.slots) != (
+                    self._kdf,
+                    self._slots,
+                )
+                old = (self._kdf, self._slots)
+                if rekeyed:
+                    self._kdf, self._slots = env.kdf, env.slots
                 highest = self._file.seen.highest(self.vault_id) or 0
                 at_least = max(highest, opened.stamp.generation)
-                self._write(opened.data, self._stamp.next(at_least=at_least))
+                try:
+                    self._write(opened.data, self._stamp.next(at_least=at_least))
+                except BaseException:
+                    self._kdf, self._slots = old
+                    raise
             self.rollback = None
+            if rekeyed:  # the old copy, now a kept version, opens with the other password
+                with contextlib.suppress(OSError):
+                    self._repair_kept_versions()
+            return rekeyed
 
     def keep_current(self) -> None:
         """Accept this (older) vault as the real one: "Keep this one".

@@ -20,6 +20,7 @@ current file becomes a kept version too.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -59,6 +60,9 @@ class UnlockedVersion:
 
 
 _STAMP = re.compile(r"\.(\d+)\.bak$")
+# Distinct headers tried with a password alone: the vault's, an interrupted
+# password change's, and one more.
+MAX_HEADERS = 3
 
 
 def _saved_at(path: Path) -> datetime:
@@ -84,15 +88,17 @@ def _envelope(path: Path) -> envelope.Envelope | None:
         return None  # unreadable: not offered for restoring
 
 
+def _readable(vault_path: Path) -> list[tuple[Path, envelope.Envelope]]:
+    found = ((path, _envelope(path)) for path in list_backups(vault_path))
+    return [(path, env) for path, env in found if env is not None]
+
+
 def _opened(
-    vault_path: Path, key_for: Callable[[envelope.Envelope], bytes]
+    kept: list[tuple[Path, envelope.Envelope]], key_for: Callable[[envelope.Envelope], bytes]
 ) -> list[UnlockedVersion]:
     """Every kept version `key_for` finds the master key of, newest first."""
     found = []
-    for path in list_backups(vault_path):
-        env = _envelope(path)
-        if env is None:
-            continue
+    for path, env in kept:
         try:
             master = key_for(env)
             version = _describe(path, master, env)
@@ -105,16 +111,20 @@ def _opened(
 
 def kept_versions(vault_path: Path, master: bytes) -> list[KeptVersion]:
     """The versions of this vault that open with its master key, newest first."""
-    return [u.version for u in _opened(vault_path, lambda _env: master)]
+    return [u.version for u in _opened(_readable(vault_path), lambda _env: master)]
 
 
 def unlock_kept_versions(vault_path: Path, password: str) -> list[UnlockedVersion]:
     """The kept versions `password` opens, newest first, without the current file.
 
     For a current vault too damaged to open. One Argon2id run per distinct
-    header (kept versions share the vault's header unless a password change
-    was interrupted).
+    header: kept versions share the vault's header unless a password change
+    was interrupted, so only the `MAX_HEADERS` most common are tried (each
+    run may take seconds; files with headers of their own dropped into
+    backups/ must not make a restore take minutes).
     """
+    kept = _readable(vault_path)
+    tried = {kdf for kdf, _ in Counter(env.kdf for _, env in kept).most_common(MAX_HEADERS)}
     keys: dict[crypto.KdfParams, bytes] = {}
 
     def key_for(env: envelope.Envelope) -> bytes:
@@ -123,7 +133,7 @@ def unlock_kept_versions(vault_path: Path, password: str) -> list[UnlockedVersio
             kek = keys[env.kdf] = crypto.derive_key(password, env.kdf)
         return payload.unwrap(password, env, kek)
 
-    return _opened(vault_path, key_for)
+    return _opened([(path, env) for path, env in kept if env.kdf in tried], key_for)
 
 
 def newest(versions: list[KeptVersion]) -> KeptVersion | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import socket
 import stat
 import subprocess
@@ -20,6 +21,7 @@ from desktop_2fa.cli.audit_command import LiveProgress
 from desktop_2fa.enroll.client import AuthClient
 from server_stub.process import ServerProcess, spawn
 from tests.audit.conftest import SECRET, run_audit
+from tests.audit.weakened import HostileCookieName
 from tests.server.support import MovableClock
 
 QUICK = ("totp-secret-entropy", "backup-code-entropy", "totp-replay-session")
@@ -219,3 +221,22 @@ def test_a_server_that_is_not_better_auth_is_one_line_exit_1(tmp_path: Path) -> 
         server.server_close()
     assert done.returncode == 1
     assert "answered 200 without JSON" in done.stderr and done.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("json_report", [False, True])
+def test_names_a_server_sends_reach_the_terminal_escaped(
+    serve: Callable[..., str],
+    capsys: pytest.CaptureFixture[str],
+    json_report: bool,
+) -> None:
+    """The report's table was escaped, but the live progress line and --json printed a
+    check's summary as it came: a cookie name can hold a bidi override or a C1 control."""
+    from desktop_2fa.cli.main import main
+
+    url = serve(wrap=HostileCookieName)
+    args = ["audit", "--server", url, "--only", "challenge-cookie-expires"]
+    main(args + (["--json"] if json_report else []))
+    out, err = capsys.readouterr()
+    assert "evil" in out and "evil" in err
+    for stream in (out, err):
+        assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", stream)

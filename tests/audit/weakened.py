@@ -202,3 +202,21 @@ class LaxCookies:
             await send(message)
 
         await self.app(scope, receive, strip)
+
+
+class HostileCookieName:
+    """Every answer also sets a cookie whose name holds U+202E and a C1 CSI (for a path
+    the client never asks for, so it is never sent back)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                hostile = "\u202eevil\x9b2J=1; Max-Age=60; Path=/elsewhere; HttpOnly; SameSite=Lax"
+                extra = [(b"set-cookie", hostile.encode("utf-8"))]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, sending)

@@ -16,6 +16,7 @@ import segno
 from desktop_2fa.core import migration
 from desktop_2fa.vault.store import VaultFile
 from tests.cli.processes import Finished, run_measured
+from tests.scan.images import huge_blank_png
 from tests.vault.handmade import with_kdf
 
 PEAK_MIB = 300
@@ -69,6 +70,37 @@ def test_a_qr_code_holding_that_link_is_refused_by_scan_add(
     done = run_measured("scan", str(image), "--add", env=env)
     assert done.returncode == 1
     assert "10000000 parts" in _one_short_line(done)
+    assert done.peak_mib < PEAK_MIB
+    assert vault_path.read_bytes() == before
+
+
+@pytest.mark.slow
+def test_an_image_that_inflates_to_gigabytes_is_refused_by_scan(tmp_path: Path) -> None:
+    """A 100 KB PNG of 20,000 x 20,000 pixels made `scan IMAGE` take 4 GB (30,000
+    square: 16 s) before saying there was no QR code in it."""
+    image = tmp_path / "bomb.png"
+    image.write_bytes(huge_blank_png(20_000))
+    assert image.stat().st_size < 200_000
+    done = run_measured("scan", str(image), env={})
+    assert done.returncode == 1
+    line = _one_short_line(done)
+    assert "bomb.png" in line and "megapixels" in line, line
+    assert done.peak_mib < PEAK_MIB
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("command", "said"), [("import", "too large"), ("scan", "larger than")])
+def test_a_gigabyte_file_is_refused_without_reading_it_whole(
+    tmp_path: Path, env: dict[str, str], vault_path: Path, command: str, said: str
+) -> None:
+    """`import` and `scan` read the whole file, then said it was too large."""
+    huge = tmp_path / "export.json"
+    with open(huge, "wb") as f:
+        f.truncate(2**30)  # sparse: takes no disk space
+    before = vault_path.read_bytes()
+    done = run_measured(command, str(huge), env=env)
+    assert done.returncode == 1
+    assert said in _one_short_line(done)
     assert done.peak_mib < PEAK_MIB
     assert vault_path.read_bytes() == before
 

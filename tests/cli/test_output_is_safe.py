@@ -76,6 +76,21 @@ def test_no_control_character_or_bidi_override_reaches_the_terminal(
         json.loads(done.stdout)  # still valid JSON, the names only escaped
 
 
+@pytest.mark.parametrize(
+    "command", [["list", "--json"], ["code", "--json"], ["backup-codes", "Del", "--json"]]
+)
+def test_json_escapes_del_too(vault_path: Path, fast_kdf: KdfParams, command: list[str]) -> None:
+    """DEL is a control character JSON leaves raw; in output that was otherwise plain
+    ASCII it went out as it was (the escaping only looked at non-ASCII output)."""
+    _stored(vault_path, fast_kdf, [("Del\x7fCorp", "eve\x7f")])
+    env = {"DESKTOP_2FA_VAULT": str(vault_path), "DESKTOP_2FA_PASSWORD": "pw"}
+    done = run_measured(*command, env=env)
+    assert done.returncode == 0, done.stderr
+    assert not FORBIDDEN.search(done.stdout), repr(done.stdout)
+    parsed = json.dumps(json.loads(done.stdout), ensure_ascii=False)
+    assert "Del\x7fCorp" in parsed  # the same JSON value: the exact name
+
+
 def test_the_forged_line_stays_inside_its_own_row(env: dict[str, str]) -> None:
     done = run_measured("code", env=env)
     rows = done.stdout.splitlines()
@@ -170,3 +185,22 @@ def test_google_backup_codes_are_one_code_each(
     codes = [c["code"] for c in json.loads(capsys.readouterr().out)["codes"]]
     assert codes == stored
     assert main(["backup-codes", "Google", "--use", stored[0].replace(" ", "")]) == 0
+
+
+def test_accounts_an_export_leaves_out_are_named_escaped_and_counted(
+    vault_path: Path, fast_kdf: KdfParams, tmp_path: Path
+) -> None:
+    """`export` listed the accounts a format cannot hold by their raw labels, all of them."""
+    data = VaultData()
+    for i in range(30):  # a 60 s period: Google's export cannot hold it
+        params = OtpParams(OtpKind.TOTP, b"secret-%02d-xxxxxxxx" % i, period=60)
+        data, _ = edits.add_account(data, AccountSpec(f"Evil\x1b[2J{i}", "bob\r", params), NOW)
+    fine = AccountSpec("Fine", "me", OtpParams(OtpKind.TOTP, b"s" * 20))
+    data, _ = edits.add_account(data, fine, NOW)
+    VaultFile(vault_path).create("pw", data, kdf=fast_kdf)
+    env = {"DESKTOP_2FA_VAULT": str(vault_path), "DESKTOP_2FA_PASSWORD": "pw"}
+    done = run_measured("export", "--format", "google-qr", str(tmp_path / "out"), env=env)
+    assert done.returncode == 0, done.stderr
+    assert not FORBIDDEN.search(done.stderr), repr(done.stderr[:500])
+    assert "Evil\\x1b[2J0 (bob\\r)" in done.stderr
+    assert len(done.stderr.splitlines()) < 30 and "and " in done.stderr

@@ -114,3 +114,52 @@ def test_a_long_output_is_whole_when_the_command_ends_at_once(
         "",
         "desktop-2fa: error: wrong password for this vault\n",
     )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+@pytest.mark.parametrize("buffered", [True, False])
+def test_output_that_cannot_be_written_is_an_error_not_a_silent_success(
+    vault_path: Path, fast_kdf: KdfParams, buffered: bool
+) -> None:
+    """`desktop-2fa code > file` on a full disk: the quick exit flushes stdout itself
+    and swallowed the error, so the status was 0 with nothing written (Python's own
+    exit says 120); written at once, the error said "nothing was changed" after
+    `add` had saved the account."""
+    VaultFile(vault_path).create("pw", kdf=fast_kdf)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    env.update({"DESKTOP_2FA_VAULT": str(vault_path), "DESKTOP_2FA_PASSWORD": "pw"})
+    if not buffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    full_line = "desktop-2fa: error: the disk is full; the output could not be written\n"
+    for command in (["add", "otpauth://totp/Site:me?secret=JBSWY3DPEHPK3PXP"], ["list"]):
+        with open("/dev/full", "wb") as full:
+            done = subprocess.run(
+                [sys.executable, "-m", "desktop_2fa", *command],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+                timeout=120,
+                check=False,
+            )
+        assert (done.returncode, done.stderr) == (1, full_line)
+    assert len(VaultFile(vault_path).unlock("pw").data.accounts) == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["code", "--at", "9" * 100_000],  # argparse echoed the value whole
+        ["x" * 100_000],  # an unknown command, with the choices
+        ["code", "--at", "\u202e1e400"],
+    ],
+)
+def test_usage_errors_are_one_short_line(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last.startswith("desktop-2fa") and ": error: " in last
+    assert len(last) <= 300 and "\u202e" not in last

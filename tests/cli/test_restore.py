@@ -150,3 +150,25 @@ def test_a_vault_with_a_forged_costly_header_restores_from_the_kept_versions(
     assert "its header asks Argon2id for memory 4096 MiB" in listing.stdout
     assert run_measured("restore", "1", env=env).returncode == 0
     assert run_measured("code", env=env).returncode == 0
+
+
+@pytest.mark.slow
+def test_an_old_copy_from_before_a_password_change_restores_to_the_new_password(
+    env: dict[str, str], vault_path: Path, tmp_path: Path
+) -> None:
+    """A sync tool puts back a copy saved before `passwd`: only the old password opens
+    it. Restoring the newest kept version used to save it under that old password."""
+    old_copy = tmp_path / "old.json"
+    shutil.copy2(vault_path, old_copy)
+    changed = run_measured("passwd", env={**env, "DESKTOP_2FA_NEW_PASSWORD": "new password"})
+    assert changed.returncode == 0, changed.stderr
+    new_env = {**env, "DESKTOP_2FA_PASSWORD": "new password"}
+    assert run_measured("remove", "--yes", "Mail", env=new_env).returncode == 0
+    shutil.copy2(old_copy, vault_path)
+
+    restored = run_measured("restore", "--newest", env=env)  # the old password opens the copy
+    assert restored.returncode == 0, restored.stderr
+    assert "opens with the password that version was saved with" in restored.stdout
+    assert run_measured("code", env=env).returncode == 1  # the old password: no longer
+    done = run_measured("code", env=new_env)
+    assert (done.returncode, done.stderr) == (0, "")

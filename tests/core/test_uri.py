@@ -140,6 +140,23 @@ def test_steam_variants(text: str) -> None:
             "counter",
             "counter must be a whole number, got '-3'",
         ),
+        # More digits than Python turns into an int: a ValueError used to escape
+        # (one such line ended a whole import with "unexpected ValueError").
+        (
+            f"otpauth://totp/x?secret={B32}&digits={'9' * 5000}",
+            "digits",
+            "digits is far too large (5000 digits)",
+        ),
+        (
+            f"otpauth://hotp/x?secret={B32}&counter={'9' * 5000}",
+            "counter",
+            "counter is far too large (5000 digits)",
+        ),
+        (
+            f"otpauth://totp/x?secret={B32}&period={'9' * 5000}",
+            "period",
+            "period is far too large (5000 digits)",
+        ),
     ],
 )
 def test_rejections_name_the_bad_part(text: str, part: str, message: str) -> None:

@@ -92,3 +92,21 @@ def camera_frame(text: str | None = URI, seed: int = 0) -> Image:
         frame[y : y + qr.shape[0], x : x + qr.shape[1]] = qr
         frame = cv2.GaussianBlur(frame, (3, 3), 0)
     return frame
+
+
+def huge_blank_png(side: int) -> bytes:
+    """A `side` x `side` one-bit PNG of a few hundred KB (a decompression bomb),
+    written row by row, so that making it allocates nothing of its size."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)  # 1-bit grayscale
+    row = bytes(1 + (side + 7) // 8)  # filter byte, then black pixels
+    packer = zlib.compressobj(9)
+    data = b"".join(packer.compress(row) for _ in range(side)) + packer.flush()
+    chunks = chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + chunks

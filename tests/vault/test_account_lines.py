@@ -160,6 +160,26 @@ def test_lines_that_are_not_one_account_each_give_the_same_answer(
         assert LazyContents(changed).find(query) == search.find(data, query), query
 
 
+@pytest.mark.parametrize(
+    "tail",
+    [
+        b'],"accounts":[],"settings":{}}',  # the last "accounts" is the one JSON keeps
+        b'],"settings":{},"accounts":[]}',
+        b'],"settings":{"a":1,"a":2},"accounts":[]}',
+    ],
+)
+def test_a_second_accounts_member_gives_the_answer_the_whole_payload_gives(tail: bytes) -> None:
+    """The lazy search took the lines for the accounts whenever the members after
+    them held an empty "accounts"; JSON keeps the last member of a name, so the
+    whole payload had no account at all, and `code` still printed them."""
+    data = _data([("GitHub", "alice", ""), ("Bank", "b", "")])
+    head, *accounts, _ = _payload(data).split(b"\n")
+    changed = b"\n".join([head, *accounts, tail])
+    whole = contents.from_dict(json.loads(changed))
+    for query in ("github", "bank", ""):
+        assert LazyContents(changed).find(query) == search.find(whole, query), query
+
+
 def test_an_hotp_code_saves_every_other_account_unchanged(
     vault_path: Path, fast_kdf: KdfParams, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,6 +12,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from desktop_2fa.core.account import AccountSpec
 from desktop_2fa.core.params import OtpKind, OtpParams
 from desktop_2fa.vault import edits
@@ -24,6 +26,8 @@ from desktop_2fa.vault.store import VaultFile
 CHILD = """
 import dataclasses, sys
 from pathlib import Path
+
+import pytest
 from desktop_2fa.vault.store import VaultFile
 vault = VaultFile(Path(sys.argv[1])).unlock("pw")
 value = vault.data.settings.clipboard_clear_seconds
@@ -64,3 +68,37 @@ def test_sigkill_during_saves_never_leaves_a_broken_vault(
         last_reported = value
     leftovers = [p.name for p in vault_path.parent.iterdir() if p.name.endswith(".tmp")]
     assert len(leftovers) <= 1  # at most the one write the last kill interrupted
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="names open files through /proc")
+def test_the_kept_version_is_on_disk_before_the_vault_is_replaced(
+    vault_path: Path, fast_kdf: KdfParams, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every save (a restore too) keeps the file it replaces as a hard link in backups/,
+    but that folder was never synced: after a power cut the vault could be the new
+    file while the kept version was gone, so a restore could not be undone."""
+    vault = VaultFile(vault_path).create("pw", kdf=fast_kdf)
+    events: list[tuple[str, str]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        real_fsync(fd)
+
+    def replace(src: str | Path, dst: str | Path) -> None:
+        events.append(("replace", str(dst)))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    spec = AccountSpec("Issuer", "user", OtpParams(OtpKind.TOTP, b"k" * 20))
+    vault.apply(lambda data: edits.add_account(data, spec, datetime(2026, 1, 1, tzinfo=UTC))[0])
+    vault.restore(vault.kept_versions()[0])
+    monkeypatch.undo()
+    backups = str(vault_path.parent.resolve() / "backups")
+    replaced = [i for i, event in enumerate(events) if event == ("replace", str(vault_path))]
+    assert len(replaced) == 2
+    start = 0
+    for at in replaced:  # the save, then the restore
+        assert ("fsync", backups) in events[start:at], events[start:at]
+        start = at + 1

@@ -8,7 +8,9 @@ they do not accept goes the slow, fully checked way.
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -102,3 +104,43 @@ def test_a_forged_ciphertext_is_reported_as_before(
     with pytest.raises(CorruptVault) as info:
         envelope.decode(vault_path.read_bytes())
     assert info.value.detail == detail
+
+
+def _forged(path: Path, change: Callable[[str, str], str]) -> None:
+    """The vault's canonical text changed by `change(text, kdf_member)`, checksum redone."""
+    body = json.loads(path.read_bytes())
+    body.pop("checksum")
+    text = envelope.canonical(body).decode()
+    kdf_member = '"kdf":' + envelope.canonical(body["kdf"]).decode()
+    text = change(text, kdf_member)
+    checksum = hashlib.sha256(text.encode()).hexdigest()
+    path.write_text('{"checksum":"' + checksum + '",' + text[1:] + "\n")
+
+
+COSTLY = '"kdf":' + json.dumps(
+    {"lanes": 4, "memory_kib": 2**20, "name": "argon2id", "salt": "A" * 22 + "==", "time_cost": 4},
+    separators=(",", ":"),
+)
+HIDDEN = '{"y":"","format":"desktop-2fa-vault",' + COSTLY + "}"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        # the same member twice: JSON keeps the last
+        lambda text, kdf: text.replace(kdf, COSTLY + "," + kdf),
+        # a format and kdf inside another member, or inside a key slot, after the real ones
+        lambda text, kdf: text.replace(',"version":', ',"x":' + HIDDEN + ',"version":'),
+        lambda text, kdf: text.replace('"type":"password"', '"type":"password","x":' + HIDDEN),
+    ],
+)
+def test_the_quick_read_never_sees_another_kdf_than_the_unlock(
+    vault_path: Path, fast_kdf: KdfParams, change: Callable[[str, str], str]
+) -> None:
+    """The head start read a kdf the unlock does not use: a forged file had it run a
+    1 GiB derivation beside the real one (or beside a refusal, until the exit)."""
+    VaultFile(vault_path).create("pw", kdf=fast_kdf)
+    _forged(vault_path, change)
+    assert envelope.decode(vault_path.read_bytes()).kdf == fast_kdf  # what the unlock uses
+    quick = header.peek(vault_path)
+    assert quick is None or quick["kdf"] == fast_kdf.to_header()

@@ -8,8 +8,9 @@ passwords; once it opens with the new one, no file in its folder (vault,
 backups/, temp files) opens with the old one. And after the next unlock,
 with whichever password works, no file opens with the other.
 
-Real `desktop-2fa passwd` processes, killed at random moments and right
-after the vault file is replaced.
+Real `desktop-2fa passwd` processes, killed at random moments, right after
+the first kept version is rewrapped, and right after the vault file is
+replaced.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ import pytest
 from desktop_2fa.core import uri
 from desktop_2fa.vault import edits, envelope, payload
 from desktop_2fa.vault.crypto import KdfParams
+from desktop_2fa.vault.durable import list_backups
 from desktop_2fa.vault.errors import VaultError
+from desktop_2fa.vault.rollback import SeenGenerations
 from desktop_2fa.vault.store import VaultFile
 
 OLD, NEW = "old password", "new password"
@@ -78,7 +81,8 @@ def _passwd(path: Path, state: Path) -> subprocess.Popen[bytes]:
 
 
 def _kill_after_replace(child: subprocess.Popen[bytes], path: Path) -> None:
-    """Kill the moment the vault file is a new file (polling its inode)."""
+    """Kill the moment `path` is a new file (polling its inode): the vault, or a
+    kept version (`passwd` rewraps them first, oldest first)."""
     inode = path.stat().st_ino
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and child.poll() is None:
@@ -92,7 +96,7 @@ def _kill_after_replace(child: subprocess.Popen[bytes], path: Path) -> None:
     child.wait()
 
 
-def _check(folder: Path, trial: str) -> str:
+def _check(folder: Path, trial: str, state: Path) -> str:
     path = folder / "vault.json"
     old, new = opens_with(path, OLD), opens_with(path, NEW)
     assert old != new, f"{trial}: the vault opens with old={old}, new={new}"
@@ -100,7 +104,10 @@ def _check(folder: Path, trial: str) -> str:
     if new:
         leaks = [p.relative_to(folder) for p in _files(folder) if opens_with(p, OLD)]
         assert leaks == [], f"{trial}: the old password still opens {leaks}"
-    vault = VaultFile(path).unlock(works)  # repairs an interrupted change
+    # The trial's own state folder: in the test's, every copy of the template
+    # after the first is a rollback, and a rollback repairs nothing until the
+    # user chose (an old copy's header must not be put on newer versions).
+    vault = VaultFile(path, SeenGenerations(state / "generations.json")).unlock(works)
     assert len(vault.data.accounts) == 11
     leaks = [p.relative_to(folder) for p in _files(folder) if opens_with(p, other)]
     assert leaks == [], f"{trial}: after unlocking, {other!r} still opens {leaks}"
@@ -118,12 +125,13 @@ def test_passwd_killed_at_any_moment_leaves_exactly_one_password(
     whole = tmp_path / "whole"
     shutil.copytree(template, whole)
     started = time.monotonic()
-    assert _passwd(whole / "vault.json", state).wait(timeout=60) == 0
+    assert _passwd(whole / "vault.json", state / "whole").wait(timeout=60) == 0
     duration = time.monotonic() - started
-    assert _check(whole, "uninterrupted") == NEW
+    assert _check(whole, "uninterrupted", state / "whole") == NEW
 
     rng = random.Random(9)
     outcomes = []
+    halfway = 0
     for trial in range(TRIALS):
         folder = tmp_path / f"trial{trial}"
         shutil.copytree(template, folder)
@@ -131,15 +139,23 @@ def test_passwd_killed_at_any_moment_leaves_exactly_one_password(
         # and one already changed would make the next copy a rollback, which
         # refuses every save (`RollbackPending`).
         child = _passwd(folder / "vault.json", state / f"trial{trial}")
-        if trial % 2:
+        if trial % 3 == 1:
             _kill_after_replace(child, folder / "vault.json")
             how = "right after the replace"
+        elif trial % 3 == 2:  # some kept versions rewrapped, the vault not yet
+            _kill_after_replace(child, list_backups(folder / "vault.json")[0])
+            how = "right after the first kept version was rewrapped"
         else:  # the writes come last, after start-up and the key derivation
             time.sleep(duration * rng.uniform(0.5, 1.05))
             child.send_signal(signal.SIGKILL)
             child.wait()
             how = "at a random moment"
-        outcomes.append(_check(folder, f"trial {trial}, killed {how}"))
+        path = folder / "vault.json"
+        if opens_with(path, OLD) and any(opens_with(b, NEW) for b in list_backups(path)):
+            halfway += 1  # for the next unlock to repair
+        outcomes.append(_check(folder, f"trial {trial}, killed {how}", state / f"trial{trial}"))
         shutil.rmtree(folder)
-    # Both sides of the replace were hit (otherwise the test proves little).
+    # Both sides of the replace were hit, and the middle of the rewrapping
+    # (otherwise the test proves little).
     assert OLD in outcomes and NEW in outcomes, outcomes
+    assert halfway > 0

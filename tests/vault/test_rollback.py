@@ -7,6 +7,7 @@ vault, outside the vault and without secrets.
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 from collections.abc import Callable
@@ -16,14 +17,20 @@ from pathlib import Path
 import pytest
 
 from desktop_2fa.core import uri
-from desktop_2fa.vault import edits, payload
+from desktop_2fa.vault import crypto, edits, payload
 from desktop_2fa.vault.crypto import KdfParams
 from desktop_2fa.vault.durable import list_backups
-from desktop_2fa.vault.errors import CorruptVault, RollbackHold, RollbackPending
+from desktop_2fa.vault.errors import (
+    CorruptVault,
+    RollbackHold,
+    RollbackPending,
+    VaultChangedOnDisk,
+)
 from desktop_2fa.vault.model import VaultData
 from desktop_2fa.vault.rollback import SeenGenerations
 from desktop_2fa.vault.store import OpenVault, VaultFile
 from desktop_2fa.vault.versions import kept_versions
+from tests.vault.handmade import rewrite_header
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 SECRETS = ["JBSWY3DPEHPK3PXP", "GEZDGNBVGY3TQOJQ", "MFRGGZDFMZTWQ2LK", "ORRB3XDZU4JIO7ZH"]
@@ -166,6 +173,31 @@ def test_a_damaged_vault_is_restored_with_the_password_alone(
     assert any(p.read_bytes() == damaged for p in list_backups(vault_path))  # kept too
 
 
+def test_restoring_a_damaged_vault_derives_a_few_keys_however_many_headers_are_kept(
+    vault_path: Path,
+    seen: SeenGenerations,
+    saved: Callable[[int], OpenVault],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With the vault damaged, each distinct header among the kept versions costs one
+    Argon2id run (up to 2.5 s at the ceiling): 30 files with 30 headers dropped into
+    backups/ made `restore` derive 30 keys."""
+    saved(2)
+    genuine = list_backups(vault_path)
+    for n in range(30):  # newer than the genuine ones, each with a salt of its own
+        forged = genuine[0].with_name(f"vault.json.{10**19 + n}.bak")
+        shutil.copy2(genuine[0], forged)
+        salt = base64.b64encode(n.to_bytes(16, "big")).decode()
+        rewrite_header(forged, lambda body, salt=salt: body["kdf"].update(salt=salt))
+    vault_path.write_bytes(vault_path.read_bytes()[:100])  # damaged
+    derived = []
+    real_derive = crypto.derive_key
+    monkeypatch.setattr(crypto, "derive_key", lambda *a: derived.append(a) or real_derive(*a))
+    unlocked = VaultFile(vault_path, seen).kept_versions("pw")
+    assert len(derived) <= 3
+    assert [u.version.generation for u in unlocked] == [2, 1]  # the genuine ones still open
+
+
 def test_a_vault_saved_before_generations_opens_as_generation_zero(
     vault_path: Path, fast_kdf: KdfParams, seen: SeenGenerations
 ) -> None:
@@ -284,3 +316,67 @@ def test_a_save_by_another_program_during_the_unlock_is_no_rollback(
     assert (opened.generation, len(opened.data.accounts)) == (4, 3)
     opened.apply(_add(3))
     assert len(VaultFile(vault_path, seen).unlock("pw").data.accounts) == 4
+
+
+def test_a_fifo_as_the_remembered_file_does_not_hang_the_cli(
+    vault_path: Path, fast_kdf: KdfParams, state_dir: Path
+) -> None:
+    """Opening a FIFO waits for a writer: every command used to hang there."""
+    import os
+    import subprocess
+    import sys
+
+    VaultFile(vault_path).create("pw", kdf=fast_kdf)
+    (state_dir / "generations.json").unlink()
+    os.mkfifo(state_dir / "generations.json")
+    env = {**os.environ, "DESKTOP_2FA_VAULT": str(vault_path), "DESKTOP_2FA_PASSWORD": "pw"}
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop_2fa", "list"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,  # a hang fails here instead of stalling the suite
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_an_absurd_remembered_generation_never_makes_the_vault_unreadable(
+    vault_path: Path, seen: SeenGenerations, saved: Callable[[int], OpenVault]
+) -> None:
+    """The remembered file is not authenticated: anyone (or any bug) can write a number
+    there. "Keep this one" used to save the vault one above it, past the largest
+    generation a vault may hold, and the vault no longer opened (nor did a restore,
+    which did the same again)."""
+    vault = saved(1)
+    for absurd in (payload.MAX_GENERATION, 2**63, 10**100):
+        remembered = {"format": "desktop-2fa-generations", "version": 1}
+        seen.path.write_text(json.dumps({**remembered, "vaults": {vault.vault_id: absurd}}))
+        opened = VaultFile(vault_path, seen).unlock("pw")
+        if opened.rollback is not None:
+            opened.keep_current()
+        again = VaultFile(vault_path, seen).unlock("pw")
+        assert again.generation <= payload.MAX_GENERATION
+        assert len(again.data.accounts) == 1
+
+
+def test_an_old_copy_put_back_under_an_open_vault_is_not_saved_over(
+    vault_path: Path, seen: SeenGenerations, saved: Callable[[int], OpenVault]
+) -> None:
+    """The app stays open all day while the CLI saves; then a sync tool puts an
+    older copy back. The app's next save used to take that copy over as the
+    latest contents (it is newer than what the app last read) and save it one
+    generation up: the rollback was hidden, the CLI's changes lost, and HOTP
+    counters went back to values already used."""
+    app = saved(1)  # generation 2
+    cli = VaultFile(vault_path, seen).unlock("pw")
+    cli.apply(_add(1))  # generation 3
+    cli.apply(_add(2))  # generation 4, remembered
+    shutil.copy2(list_backups(vault_path)[-1], vault_path)  # generation 3 is back
+    before = vault_path.read_bytes()
+    with pytest.raises(VaultChangedOnDisk):
+        app.apply(_add(3))
+    assert vault_path.read_bytes() == before
+    again = VaultFile(vault_path, seen).unlock("pw")
+    assert again.rollback is not None
+    assert (again.rollback.opened, again.rollback.highest_seen) == (3, 4)
