@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import secrets
 import socket
 import sys
@@ -82,10 +83,19 @@ def _port(text: str) -> int:
     return port
 
 
+#: A path segment of plain characters (RFC 3986 section 3.3 `pchar`, without
+#: percent-escapes): requests are routed on the decoded path, so a base path
+#: with an escape or a space could not be reached as printed.
+_SEGMENT = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@-]+")
+
+
 def _base_path(text: str) -> str:
     """`/auth`, `/api/auth/` (the slash goes); a path, not a URL."""
     path = text.strip().rstrip("/")
-    if not path.startswith("/") or "?" in path or "#" in path or "//" in path:
+    segments = path.split("/")
+    if not path.startswith("/") or not all(
+        _SEGMENT.fullmatch(s) and s not in (".", "..") for s in segments[1:]
+    ):
         raise argparse.ArgumentTypeError(
             f"expected a path such as /api/auth or /auth, not {text!r}"
         )
