@@ -154,8 +154,9 @@ def _rate_epilog() -> str:
         "rate limits per client address and path (the longest matching prefix wins;\n"
         f"change one with --rate-limit PATH=WINDOW:MAX, drop one with PATH=off):\n{rows}\n"
         "Past them a request gets 429 with X-Retry-After and Retry-After. Separately, an\n"
-        f"e-mail pauses after {pause.free} wrong passwords in a row ({pause.first_pause} s, "
-        f"doubling up to {pause.longest_pause} s).\n\n"
+        f"e-mail pauses for a client address after {pause.free} wrong passwords in a row from "
+        f"it, and for\nevery address after {pause.account_free} in a row from any "
+        f"({pause.first_pause} s, doubling up to {pause.longest_pause} s).\n\n"
     )
 
 
