@@ -35,7 +35,7 @@ from server_stub.settings import (
 from server_stub.storage.opening import describe, is_postgres, open_store
 from server_stub.storage.protocol import Store
 from server_stub.storage.records import SignInThrottle, StorageError
-from server_stub.workers import Supervisor
+from server_stub.workers import Supervisor, WorkerCannotStart
 
 PROG = "desktop-2fa-server"
 ENV = "D2FA_SERVER_"
@@ -396,8 +396,16 @@ def _announce(options: _Options, settings: Settings) -> None:
 
 
 def _serve(options: _Options, settings: Settings, sock: socket.socket) -> None:
-    """One server process: its own store, uvicorn on the shared socket."""
-    store = options.open_store()
+    """One server process: its own store, uvicorn on the shared socket.
+
+    Raises:
+        WorkerCannotStart: the store cannot be opened (a worker started while
+            the database is down; the supervisor tries again).
+    """
+    try:
+        store = options.open_store()
+    except StorageError as e:
+        raise WorkerCannotStart(str(e)) from e
     try:
         server, _ = make_server(settings, store, sock)
         server.run(sockets=[sock])
@@ -427,7 +435,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = with_base_url(options.settings, sock)
         _announce(options, settings)
         if options.workers == 1:
-            _serve(options, settings, sock)
+            try:
+                _serve(options, settings, sock)
+            except WorkerCannotStart as e:  # the database went away since the check
+                print(f"{PROG}: error: {e}", file=sys.stderr)
+                return 1
             return 0
         return Supervisor(options.workers, lambda: _serve(options, settings, sock)).run()
     finally:

@@ -33,6 +33,11 @@ _STOP = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
 _WATCHED = _STOP | {signal.SIGCHLD}
 
 
+class WorkerCannotStart(Exception):
+    """A worker cannot serve for a reason its message says in one sentence
+    (the database is unreachable): logged as one line, without a traceback."""
+
+
 @dataclass
 class _Worker:
     slot: int
@@ -64,6 +69,9 @@ class Supervisor:
             try:
                 signal.pthread_sigmask(signal.SIG_SETMASK, parent_mask)
                 self.serve()
+            except WorkerCannotStart as e:
+                LOGGER.error("worker %d cannot start: %s", slot, e)
+                code = 3
             except BaseException:
                 LOGGER.exception("worker %d failed", slot)
                 code = 3
