@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import secrets
 import socket
 import sys
@@ -34,7 +35,7 @@ from server_stub.settings import (
 from server_stub.storage.opening import describe, is_postgres, open_store
 from server_stub.storage.protocol import Store
 from server_stub.storage.records import SignInThrottle, StorageError
-from server_stub.workers import Supervisor
+from server_stub.workers import Supervisor, WorkerCannotStart
 
 PROG = "desktop-2fa-server"
 ENV = "D2FA_SERVER_"
@@ -82,10 +83,19 @@ def _port(text: str) -> int:
     return port
 
 
+#: A path segment of plain characters (RFC 3986 section 3.3 `pchar`, without
+#: percent-escapes): requests are routed on the decoded path, so a base path
+#: with an escape or a space could not be reached as printed.
+_SEGMENT = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@-]+")
+
+
 def _base_path(text: str) -> str:
     """`/auth`, `/api/auth/` (the slash goes); a path, not a URL."""
     path = text.strip().rstrip("/")
-    if not path.startswith("/") or "?" in path or "#" in path or "//" in path:
+    segments = path.split("/")
+    if not path.startswith("/") or not all(
+        _SEGMENT.fullmatch(s) and s not in (".", "..") for s in segments[1:]
+    ):
         raise argparse.ArgumentTypeError(
             f"expected a path such as /api/auth or /auth, not {text!r}"
         )
@@ -144,8 +154,9 @@ def _rate_epilog() -> str:
         "rate limits per client address and path (the longest matching prefix wins;\n"
         f"change one with --rate-limit PATH=WINDOW:MAX, drop one with PATH=off):\n{rows}\n"
         "Past them a request gets 429 with X-Retry-After and Retry-After. Separately, an\n"
-        f"e-mail pauses after {pause.free} wrong passwords in a row ({pause.first_pause} s, "
-        f"doubling up to {pause.longest_pause} s).\n\n"
+        f"e-mail pauses for a client address after {pause.free} wrong passwords in a row from "
+        f"it, and for\nevery address after {pause.account_free} in a row from any "
+        f"({pause.first_pause} s, doubling up to {pause.longest_pause} s).\n\n"
     )
 
 
@@ -385,8 +396,16 @@ def _announce(options: _Options, settings: Settings) -> None:
 
 
 def _serve(options: _Options, settings: Settings, sock: socket.socket) -> None:
-    """One server process: its own store, uvicorn on the shared socket."""
-    store = options.open_store()
+    """One server process: its own store, uvicorn on the shared socket.
+
+    Raises:
+        WorkerCannotStart: the store cannot be opened (a worker started while
+            the database is down; the supervisor tries again).
+    """
+    try:
+        store = options.open_store()
+    except StorageError as e:
+        raise WorkerCannotStart(str(e)) from e
     try:
         server, _ = make_server(settings, store, sock)
         server.run(sockets=[sock])
@@ -416,7 +435,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = with_base_url(options.settings, sock)
         _announce(options, settings)
         if options.workers == 1:
-            _serve(options, settings, sock)
+            try:
+                _serve(options, settings, sock)
+            except WorkerCannotStart as e:  # the database went away since the check
+                print(f"{PROG}: error: {e}", file=sys.stderr)
+                return 1
             return 0
         return Supervisor(options.workers, lambda: _serve(options, settings, sock)).run()
     finally:

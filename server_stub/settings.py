@@ -96,7 +96,8 @@ class Settings:
         issuer: the plugin `issuer`; used by enable when the body has none.
         rate_limit: one rule or a table of them (`DEFAULT_RATE_LIMITS`); None
             disables the limiter.
-        sign_in_throttle: pauses for an e-mail after wrong passwords; None: off.
+        sign_in_throttle: pauses for an e-mail after wrong passwords (per client
+            address, and from all of them); None: off.
         header_timeout: seconds a client gets to send a request's headers.
         body_timeout: seconds a client gets to send a request's body.
         trusted_origins: extra origins allowed by the Origin check (§2).

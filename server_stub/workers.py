@@ -6,7 +6,9 @@ SIGTERM, SIGINT or SIGHUP stop them all (SIGTERM to each, SIGKILL after a
 grace period). Each worker opens its own store after the fork, so no
 connection or thread crosses a fork. Workers that keep dying right after
 they start (say, the database is unreachable) are not restarted forever:
-after `GIVE_UP_AFTER` such deaths in a row the parent stops with status 1.
+after `GIVE_UP_AFTER` such deaths in a row, with no other worker up for
+longer, the parent stops with status 1; while another worker serves, the
+slot is tried again every 10 s.
 Every event is one log line naming the worker's slot and pid.
 """
 
@@ -29,6 +31,11 @@ GIVE_UP_AFTER = 5
 GRACE = 20.0
 _STOP = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
 _WATCHED = _STOP | {signal.SIGCHLD}
+
+
+class WorkerCannotStart(Exception):
+    """A worker cannot serve for a reason its message says in one sentence
+    (the database is unreachable): logged as one line, without a traceback."""
 
 
 @dataclass
@@ -62,6 +69,9 @@ class Supervisor:
             try:
                 signal.pthread_sigmask(signal.SIG_SETMASK, parent_mask)
                 self.serve()
+            except WorkerCannotStart as e:
+                LOGGER.error("worker %d cannot start: %s", slot, e)
+                code = 3
             except BaseException:
                 LOGGER.exception("worker %d failed", slot)
                 code = 3
@@ -96,9 +106,13 @@ class Supervisor:
             worker = self.workers.pop(pid, None)
             if worker is None or self._stopping_since is not None:
                 continue
-            lived = time.monotonic() - worker.started
+            now = time.monotonic()
+            lived = now - worker.started
             self._quick_deaths = self._quick_deaths + 1 if lived < QUICK_DEATH else 0
-            if self._quick_deaths >= GIVE_UP_AFTER:
+            # Another worker that has been up a while shows the server can run:
+            # keep it serving and keep trying this slot.
+            serving = any(now - w.started >= QUICK_DEATH for w in self.workers.values())
+            if self._quick_deaths >= GIVE_UP_AFTER and not serving:
                 LOGGER.error(
                     "worker %d (pid %d) %s; workers keep dying at start, giving up",
                     worker.slot,

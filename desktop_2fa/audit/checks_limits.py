@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import secrets
 
-from desktop_2fa.audit.answer import Answer, Finding, failed, passed, skipped
+from desktop_2fa.audit.answer import Answer, Body, Finding, failed, passed, skipped
 from desktop_2fa.audit.context import AuditContext
 from desktop_2fa.audit.errors import Inconclusive
 from desktop_2fa.core.otp import time_step
@@ -116,7 +116,7 @@ def account_lockout(ctx: AuditContext) -> Finding:
     return passed(f"the second factor locked after repeated wrong codes ({right.describe()})")
 
 
-def _hammer(ctx: AuditContext, client: AuthClient, path: str, body: dict[str, object],
+def _hammer(ctx: AuditContext, client: AuthClient, path: str, body: Body,
             headers: dict[str, str] | None = None) -> tuple[int, Answer | None]:  # fmt: skip
     """Send quick requests until a 429; returns how many were sent and the 429."""
     for sent in range(1, RATE_PROBE + 1):
@@ -126,7 +126,7 @@ def _hammer(ctx: AuditContext, client: AuthClient, path: str, body: dict[str, ob
     return RATE_PROBE, None
 
 
-def _limited(ctx: AuditContext, path: str, body: dict[str, object]) -> Finding:
+def _limited(ctx: AuditContext, path: str, body: Body) -> Finding:
     sent, limited = _hammer(ctx, ctx.client(), path, body)
     if limited is None:
         return failed(f"{sent} quick requests to {path} were all answered without a 429")
@@ -141,8 +141,11 @@ def rate_limit_two_factor(ctx: AuditContext) -> Finding:
 
 
 def rate_limit_sign_in(ctx: AuditContext) -> Finding:
-    unknown = f"audit-nobody-{secrets.token_hex(6)}@example.test"
-    return _limited(ctx, "sign-in/email", {"email": unknown, "password": "wrong-password-1"})
+    # A new e-mail each time: a pause per account answers 429 to quick wrong
+    # passwords at one e-mail too, but leaves a client free to try many.
+    return _limited(
+        ctx, "sign-in/email", lambda: {"email": _unknown_email(), "password": "wrong-password-1"}
+    )
 
 
 def rate_limit_not_spoofable(ctx: AuditContext) -> Finding:
@@ -162,13 +165,20 @@ def rate_limit_not_spoofable(ctx: AuditContext) -> Finding:
     return passed("a forged X-Forwarded-For did not lift the rate limit")
 
 
-def _client_blocked(ctx: AuditContext, body: dict[str, str]) -> bool:
+def _unknown_email() -> str:
+    return f"audit-nobody-{secrets.token_hex(6)}@example.test"
+
+
+def _client_blocked(ctx: AuditContext, password: str) -> bool:
     """Whether this client itself is refused on sign-in right now (then wait it out).
 
     Sent just after a refused sign-in for the audited account: a client-wide
     limit that refused that one refuses this one too, so a normal answer here
-    means the refusal was about the account.
+    means the refusal was about the account. The e-mail is new each time: a
+    server may pause an e-mail after a single failure, and a paused control
+    would look like a blocked client.
     """
+    body = {"email": _unknown_email(), "password": password}
     control = ctx.call(ctx.client(), "POST", "sign-in/email", body, wait_on_limit=False)
     ctx.note(f"then an unknown e-mail from the same client: {control.describe()}")
     if control.status != 429:
@@ -191,7 +201,6 @@ def password_throttle(ctx: AuditContext) -> Finding:
     acct = ctx.account()
     client = ctx.client()
     wrong = "wrong-" + secrets.token_urlsafe(12)
-    control = {"email": f"audit-nobody-{secrets.token_hex(6)}@example.test", "password": wrong}
     first: Answer | None = None
     tried = 0
     while tried < PASSWORD_PROBE:
@@ -199,7 +208,7 @@ def password_throttle(ctx: AuditContext) -> Finding:
         answer = ctx.call(client, "POST", "sign-in/email", body, wait_on_limit=False)
         if answer.ok:
             raise Inconclusive("a wrong password signed in")
-        if answer.status == 429 and _client_blocked(ctx, control):
+        if answer.status == 429 and _client_blocked(ctx, wrong):
             continue  # the client's limit, waited out: that guess did not count
         tried += 1
         first = first or answer
@@ -213,7 +222,7 @@ def password_throttle(ctx: AuditContext) -> Finding:
         ctx.note(f"the right password: {right.describe()}")
         if right.ok:
             return failed(f"after {tried} wrong passwords the right one signed in at once")
-        if not _client_blocked(ctx, control):
+        if not _client_blocked(ctx, wrong):
             break
         # The client's own window was waited out, and the account's pause may
         # have run out meanwhile: one more wrong password, then the right one.

@@ -89,7 +89,7 @@ class AuditContext:
         #: The auth base URL (raises EnrollError for a bad URL).
         self.server = auth_base_url(server)
         self.recorder = Recorder()
-        self.transport = RecordingTransport(self.recorder, verify=verify)
+        self.transport = RecordingTransport(self.recorder, verify=verify, timeout=timeout)
         self.timeout = timeout
         self.clock = clock
         self.sleep = sleep

@@ -2,9 +2,11 @@
 
 The recording sits in the httpx transport, below `AuthClient`, so typed calls
 and raw probes alike are seen, with their real timings. Bounds (DESIGN.md,
-house style 12): a reply body over `MAX_READ` bytes is refused outright (a
-hostile server cannot fill memory), and what is kept of each exchange is cut
-to a few KiB; each check keeps at most `MAX_EXCHANGES`.
+house style 12): each exchange ends within the audit's timeout and a reply
+body over `MAX_READ` bytes is refused outright (`enroll.transport`: a
+hostile server can neither hang the audit nor fill memory), and what is
+kept of each exchange is cut to a few KiB; each check keeps at most
+`MAX_EXCHANGES`.
 
 Masked: passwords, session tokens and cookie values (replaced by their
 length), the TOTP secret inside a `totpURI`, backup codes (first three
@@ -26,8 +28,9 @@ import httpx
 
 from desktop_2fa.audit.cookies import SetCookie, parse_set_cookie
 from desktop_2fa.audit.model import RecordedExchange
+from desktop_2fa.enroll.transport import MAX_REPLY_BYTES, BoundedTransport
 
-MAX_READ = 1024 * 1024
+MAX_READ = MAX_REPLY_BYTES
 MAX_BODY_CHARS = 2000
 MAX_HEADERS = 24
 MAX_HEADER_CHARS = 300
@@ -44,10 +47,6 @@ _CONTROL = re.compile(
 
 #: Where a response carries its RecordedExchange (httpx response extensions).
 RECORD = "desktop_2fa.audit.record"
-
-
-class ReplyTooLarge(httpx.ReadError):
-    """A reply body beyond `MAX_READ` bytes."""
 
 
 def printable(text: str, limit: int = MAX_BODY_CHARS) -> str:
@@ -194,50 +193,26 @@ class Recorder:
 
 
 class RecordingTransport(httpx.BaseTransport):
-    """An httpx transport that records every exchange and bounds reply bodies.
+    """An httpx transport that records every exchange, each bounded in time and size.
 
     Shared by all the audit's clients; `close()` is a no-op so that one client
     closing does not close the pool under the others (`shutdown()` does).
     """
 
-    def __init__(self, recorder: Recorder, *, verify: bool = True) -> None:
+    def __init__(self, recorder: Recorder, *, verify: bool = True, timeout: float) -> None:
         self.recorder = recorder
-        self._inner = httpx.HTTPTransport(verify=verify)
+        self._inner = BoundedTransport(verify=verify, timeout=timeout, max_bytes=MAX_READ)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         started = time.perf_counter()
         try:
-            raw = self._inner.handle_request(request)
-            content = self._read_bounded(raw)
+            response = self._inner.handle_request(request)
         except httpx.HTTPError as e:
             self.recorder.add(request, None, (time.perf_counter() - started) * 1e3, str(e))
             raise
-        response = httpx.Response(
-            raw.status_code,
-            headers=raw.headers,
-            content=content,
-            request=request,
-            extensions=dict(raw.extensions),
-        )
         record = self.recorder.add(request, response, (time.perf_counter() - started) * 1e3)
         response.extensions[RECORD] = record
         return response
-
-    @staticmethod
-    def _read_bounded(raw: httpx.Response) -> bytes:
-        chunks: list[bytes] = []
-        size = 0
-        stream = raw.stream
-        assert isinstance(stream, httpx.SyncByteStream)
-        try:
-            for chunk in stream:
-                size += len(chunk)
-                if size > MAX_READ:
-                    raise ReplyTooLarge(f"the reply is larger than {MAX_READ // 1024} KiB")
-                chunks.append(chunk)
-        finally:
-            raw.close()
-        return b"".join(chunks)
 
     def close(self) -> None:
         """Kept open for the other clients; see `shutdown`."""

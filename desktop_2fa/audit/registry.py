@@ -111,7 +111,8 @@ CHECKS: tuple[Check, ...] = (
            "A client cannot leave a full rate-limit bucket by claiming another address.",
            (NIST, asvs("6.3.1")), MEDIUM, checks_limits.rate_limit_not_spoofable),
     _check("rate-limit-sign-in", "Password sign-in is rate-limited",
-           f"Within {checks_limits.RATE_PROBE} quick sign-ins one gets 429.",
+           f"Within {checks_limits.RATE_PROBE} quick sign-ins, each for another e-mail, "
+           "one gets 429.",
            (NIST, asvs("6.3.1")), HIGH, checks_limits.rate_limit_sign_in),
     _check("password-throttle-account", "Failed passwords throttle the account",
            f"After {checks_limits.PASSWORD_PROBE} wrong passwords the right one is refused "

@@ -36,6 +36,7 @@ from desktop_2fa.enroll.model import (
     User,
     VerifyResult,
 )
+from desktop_2fa.enroll.transport import BoundedTransport
 
 #: better-auth's default `basePath`, used when the server URL has no path.
 DEFAULT_BASE_PATH = "/api/auth"
@@ -116,7 +117,7 @@ class AuthClient:
         base_url: the server as better-auth's client takes it: `http(s)://host:port`
             (endpoints under `/api/auth`) or a URL with the auth base path
             (`https://host/auth`); see `auth_base_url`.
-        timeout: seconds for connecting and for each read.
+        timeout: seconds one exchange may take, start to end (`BoundedTransport`).
         verify: verify TLS certificates (always, unless a tester turns it off).
         transport: an httpx transport (tests pass `httpx.ASGITransport`).
         on_two_factor_redirect: called with the `SignInResult` when sign-in
@@ -152,7 +153,7 @@ class AuthClient:
             base_url=self.base_url + "/",
             timeout=timeout,
             verify=verify,
-            transport=transport,
+            transport=transport or BoundedTransport(verify=verify, timeout=timeout),
             follow_redirects=False,
             headers={"User-Agent": "desktop-2fa", "Accept": "application/json"},
         )

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from starlette.types import Scope
+
 
 class ClientAddress:
     """Resolves the client address of a request."""
@@ -27,3 +29,15 @@ class ClientAddress:
             if hop and hop not in self._proxies:
                 return hop
         return address
+
+    def of(self, scope: Scope) -> str:
+        """The client address of an ASGI request.
+
+        Every `X-Forwarded-For` line counts, joined in order (RFC 9110 section
+        5.3): a proxy may add a line of its own after the client's rather than
+        extend it, and only the right-most entries are the proxies' word.
+        """
+        client = scope.get("client")
+        headers = scope.get("headers", ())
+        lines = [value.decode("latin-1") for name, value in headers if name == b"x-forwarded-for"]
+        return self.resolve(client[0] if client else None, ", ".join(lines) or None)

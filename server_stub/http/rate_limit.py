@@ -101,13 +101,7 @@ class RateLimitMiddleware:
         if self.limiter.rule_for(sub_path) is None:
             await self.app(scope, receive, send)
             return
-        client = scope.get("client")
-        forwarded = None
-        for name, value in scope.get("headers", ()):
-            if name == b"x-forwarded-for":
-                forwarded = value.decode("latin-1")
-                break
-        address = self.addresses.resolve(client[0] if client else None, forwarded)
+        address = self.addresses.of(scope)
         try:
             wait = await anyio.to_thread.run_sync(
                 self.limiter.hit, address, sub_path, self.now(), limiter=self.threads

@@ -81,17 +81,11 @@ def bind(parts: AppParts, endpoint: Endpoint) -> Callable[[Request], Awaitable[R
     async def handle(request: Request) -> Response:
         headers = header_map(request.scope["headers"])
         cookie_header = headers.get("cookie")
-        client = request.client
         exchange = Exchange(
             parts=parts,
             now=_now(parts),
             cookies=parse_cookie_header(cookie_header) if cookie_header else {},
-            meta=ClientMeta(
-                parts.addresses.resolve(
-                    client.host if client else None, headers.get("x-forwarded-for")
-                ),
-                headers.get("user-agent", ""),
-            ),
+            meta=ClientMeta(parts.addresses.of(request.scope), headers.get("user-agent", "")),
         )
         try:
             fields = Fields({})

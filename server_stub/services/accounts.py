@@ -98,14 +98,38 @@ class AccountService:
             self._next_purge = now + PURGE_EVERY
         self._store.purge_expired(now)
 
-    def _throttle_key(self, email: str) -> bytes:
-        """Whom the password-failure count belongs to: the e-mail, known or not.
+    def _throttle_key(self, email: str, address: str | None = None) -> bytes:
+        """Whom a password-failure count belongs to: the e-mail, known or not
+        (and the client address, for the count per address).
 
         Keyed on the address rather than the user, so an unknown e-mail pauses
         exactly like a real account and the pause tells nothing; stored as an
         HMAC so the table holds no address anyone typed.
         """
-        return hmac.new(self._secret, b"sign-in\x00" + email.encode(), hashlib.sha256).digest()
+        key = b"sign-in\x00" + email.encode()
+        if address is not None:
+            key = b"sign-in-from\x00" + address.encode() + b"\x00" + email.encode()
+        return hmac.new(self._secret, key, hashlib.sha256).digest()
+
+    def _reserve_sign_in(self, email: str, address: str, now: datetime) -> tuple[bytes, ...]:
+        """Count a password attempt per (e-mail, address), then per e-mail; the keys counted.
+
+        The address's own count goes first, so that attempts a paused address
+        keeps sending are not counted against the account from everywhere.
+
+        Raises:
+            SignInPaused: either count is pausing.
+        """
+        throttle = self._settings.sign_in_throttle
+        if throttle is None:
+            return ()
+        keys = (self._throttle_key(email, address), self._throttle_key(email))
+        for key, policy in zip(keys, (throttle, throttle.account_wide()), strict=True):
+            paused_until = self._store.reserve_sign_in(key, policy, now)
+            if paused_until is not None:
+                wait = math.ceil((paused_until - now).total_seconds())
+                raise errors.SignInPaused(max(1, wait))
+        return keys
 
     # -- passwords ---------------------------------------------------------
     def check_length(self, password: str, *, new: bool) -> None:
@@ -175,8 +199,9 @@ class AccountService:
 
         Unknown e-mails cost one password hash too and get the same error, so
         neither the answer nor its timing tells whether an account exists.
-        Wrong passwords are counted per e-mail (`SignInThrottle`): past the
-        free ones the address pauses and every attempt, right or wrong, gets
+        Wrong passwords are counted per e-mail and client address, and per
+        e-mail (`SignInThrottle`): past the free ones the e-mail pauses (for
+        that address, or for all) and every attempt, right or wrong, gets
         `SignInPaused` without a password check.
         """
         if not is_email(email):
@@ -184,20 +209,14 @@ class AccountService:
         self.check_length(password, new=False)
         self._purge(now)
         email = email.lower()
-        throttle = self._settings.sign_in_throttle
-        key = self._throttle_key(email)
-        if throttle is not None:
-            paused_until = self._store.reserve_sign_in(key, throttle, now)
-            if paused_until is not None:
-                wait = math.ceil((paused_until - now).total_seconds())
-                raise errors.SignInPaused(max(1, wait))
+        counted = self._reserve_sign_in(email, meta.ip_address, now)
         credentials = self._store.find_credentials(email)
         if credentials is None:
             self._hasher.hash(password)
             raise errors.InvalidEmailOrPassword()
         if not self._hasher.verify(password, credentials.password_hash):
             raise errors.InvalidEmailOrPassword()
-        if throttle is not None:
+        for key in counted:
             self._store.clear_sign_in_failures(key)
         user = credentials.user
         if not user.two_factor_enabled:

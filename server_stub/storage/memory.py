@@ -4,7 +4,9 @@ One lock guards every operation, so each method is atomic exactly like one
 SQLite transaction (in particular `consume_backup_code` and
 `consume_challenge` succeed for one caller only). It lives inside one
 process, so it cannot be shared by several workers. Request buckets are
-capped at better-auth's 100,000 (oldest dropped first).
+capped at better-auth's 100,000 (oldest dropped first), and so are the
+password-failure rows, which random e-mails would otherwise pile up for a
+day each (an e-mail that is pausing is dropped last).
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ from server_stub.storage.sql_rows import dt, ms
 
 #: better-auth's memory store keeps at most this many buckets.
 MAX_BUCKETS = 100_000
+#: Password-failure rows kept at most; a full table is pruned to 90 %, so
+#: that the scan is not paid on every new e-mail.
+MAX_FAILURES = 100_000
 
 
 class MemoryStore:
@@ -268,11 +273,25 @@ class MemoryStore:
         self, account: bytes, policy: SignInThrottle, now: datetime
     ) -> datetime | None:
         with self._lock:
-            new, refused_until = limits.throttle_step(self._failures.get(account), ms(now), policy)
+            moment = ms(now)
+            found = self._failures.get(account)
+            if found is None and len(self._failures) >= MAX_FAILURES:
+                self._prune_failures(moment)
+            new, refused_until = limits.throttle_step(found, moment, policy)
             if refused_until is not None:
                 return dt(refused_until)
             self._failures[account] = new
             return None
+
+    def _prune_failures(self, moment: int) -> None:
+        rows = self._failures
+        for key in [k for k, v in rows.items() if v.forget_at <= moment]:
+            del rows[key]
+        excess = len(rows) - MAX_FAILURES * 9 // 10
+        if excess > 0:
+            calm = [k for k, v in rows.items() if not v.blocked_until or v.blocked_until <= moment]
+            for key in list(dict.fromkeys([*calm, *rows]))[:excess]:
+                del rows[key]
 
     def clear_sign_in_failures(self, account: bytes) -> None:
         with self._lock:

@@ -7,6 +7,7 @@ key is AES-GCM ciphertext and backup codes are only present as keyed digests
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass
 from datetime import datetime
@@ -99,24 +100,30 @@ class AttemptOutcome(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class SignInThrottle:
-    """How consecutive wrong passwords slow down guessing at one account.
+    """How consecutive wrong passwords slow down guessing at one e-mail.
 
     NIST SP 800-63B section 5.2.2 asks to limit consecutive failed attempts on
-    an account and suggests waits that grow as failures mount, so that a third
-    party cannot lock the owner out for long. From the `free`-th consecutive
-    failure on, the account refuses password checks for `first_pause` seconds,
-    doubling with each further failure up to `longest_pause`. A success, or a
-    day (`forget_after`) without failures, starts the count again.
+    an account (to no more than 100) and suggests waits that grow as failures
+    mount, without letting a third party lock the owner out. So failures are
+    counted twice: per e-mail *and client address*, where from the `free`-th
+    one on that address pauses for `first_pause` seconds, doubling with each
+    further failure up to `longest_pause` (a guesser elsewhere never pauses
+    the owner); and per e-mail from any address, where the same pauses start
+    at the `account_free`-th (many addresses guessing together). A success,
+    or a day (`forget_after`) without failures, starts a count again.
     """
 
     free: int = 5
     first_pause: int = 15
     longest_pause: int = 300
     forget_after: int = 24 * 3600
+    account_free: int = 100
 
     def __post_init__(self) -> None:
         if min(self.free, self.first_pause, self.longest_pause, self.forget_after) < 1:
             raise ValueError("sign-in throttle numbers must be at least 1")
+        if self.account_free < self.free:
+            raise ValueError("the account-wide count must allow at least the per-address one")
 
     def pause_ms(self, failures: int) -> int | None:
         """How long the account pauses after `failures` consecutive failures (None: not)."""
@@ -124,6 +131,10 @@ class SignInThrottle:
             return None
         doublings = min(failures - self.free, 30)
         return min(self.first_pause << doublings, self.longest_pause) * 1000
+
+    def account_wide(self) -> SignInThrottle:
+        """The policy of the count per e-mail from every address."""
+        return dataclasses.replace(self, free=self.account_free)
 
 
 class StorageError(Exception):

@@ -21,6 +21,7 @@ from desktop_2fa.audit.runner import Audit
 from server_stub.runner import RunningServer, start_in_thread
 from server_stub.services.passwords import PasswordHasher
 from server_stub.settings import Settings
+from tests.enroll.conftest import dripping_server  # noqa: F401 - a fixture
 from tests.server.support import MovableClock
 
 SECRET = "audit-tests-secret-0123456789abcdefghijklmnop"

@@ -126,3 +126,15 @@ def test_report_files_are_written_whole(tmp_path: object, name: str) -> None:
     write_report(str(target), "new")
     assert target.read_text() == "new"
     assert [p.name for p in target.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.parametrize("part", ["head", "body"])
+def test_a_reply_that_drips_ends_the_check_at_the_timeout(
+    dripping_server: Callable[..., str], clock: MovableClock, part: str
+) -> None:
+    # The server answers the preflight, then drips every later reply a byte
+    # at a time: each read is quick, only a deadline per request ends it.
+    report = run_audit(dripping_server(part), clock, "totp-secret-entropy", timeout=1.0)
+    found = result(report, "totp-secret-entropy")
+    assert found.verdict is Verdict.FAIL
+    assert "did not answer within 1 s" in found.summary, found.summary

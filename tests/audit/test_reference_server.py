@@ -8,6 +8,7 @@ import pytest
 
 from desktop_2fa.audit.model import Verdict
 from desktop_2fa.audit.registry import ids
+from server_stub.storage.records import SignInThrottle
 from tests.audit.conftest import result, run_audit
 from tests.server.support import MovableClock
 
@@ -30,3 +31,27 @@ def test_the_audit_against_the_reference_server_passes_every_check(
     replay = result(report, "totp-replay-new-challenge")
     assert replay.exchanges and replay.exchanges[-1].status == 200
     assert any('"code"' in ex.request_body for ex in replay.exchanges)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        # A 15-minute lock after one wrong password, and the client limit on.
+        {"sign_in_throttle": SignInThrottle(free=1, first_pause=900, longest_pause=900)},
+        # The same lock with no client limit at all.
+        {"sign_in_throttle": SignInThrottle(free=1, first_pause=900, longest_pause=900),
+         "rate_limit": None},
+        # The default pause with no client limit.
+        {"rate_limit": None},
+    ],
+    ids=["strict-lock", "strict-lock-no-rate-limit", "default-pause-no-rate-limit"],
+)  # fmt: skip
+def test_a_stricter_pause_per_e_mail_passes_the_throttle_check(
+    serve: Callable[..., str], clock: MovableClock, options: dict[str, object]
+) -> None:
+    """The unknown e-mails that tell the client's limit from the account's must
+    never be paused themselves, however strict the server is about e-mails."""
+    url = serve(**options)
+    report = run_audit(url, clock, "password-throttle-account", max_wait=600)
+    found = result(report, "password-throttle-account")
+    assert found.verdict is Verdict.PASS, (found.summary, found.notes)

@@ -100,3 +100,86 @@ def closed_port() -> str:
     port = sock.getsockname()[1]
     sock.close()
     return f"http://127.0.0.1:{port}"
+
+
+class DrippingServer:
+    """Answers `GET .../get-session` at once; every other request byte by byte, forever.
+
+    `part` is what drips: "head" (the status line and headers) or "body"
+    (after a head announcing a large body). A byte goes out every 0.1 s, so
+    no single read ever waits long: only a deadline for the whole exchange
+    ends it. `huge` instead sends that many bytes of body as fast as it can.
+    """
+
+    def __init__(self, part: str = "body", huge: int = 0) -> None:
+        self.part, self.huge = part, huge
+        self.stop = threading.Event()
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        with conn:
+            try:
+                while not self.stop.is_set():
+                    head = b""
+                    while b"\r\n\r\n" not in head:
+                        chunk = conn.recv(65536)
+                        if not chunk:
+                            return
+                        head += chunk
+                    if head.startswith(b"GET") and b"/get-session" in head.split(b"\r\n")[0]:
+                        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                     b"Content-Length: 4\r\n\r\nnull")  # fmt: skip
+                        continue
+                    self._answer(conn)
+                    return
+            except OSError:
+                return
+
+    def _answer(self, conn: socket.socket) -> None:
+        length = self.huge or 10**7
+        head = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                b"Content-Length: %d\r\n\r\n" % length)  # fmt: skip
+        if self.huge:
+            conn.sendall(head)
+            block = b" " * 65536
+            for _ in range(0, self.huge, len(block)):
+                conn.sendall(block)
+            return
+        if self.part == "head":
+            head = head.replace(b"\r\n", b"\r\nX-Padding: " + b"a" * 60000 + b"\r\n", 1)
+        else:
+            conn.sendall(head)
+        for byte in head if self.part == "head" else b" " * length:
+            if self.stop.wait(0.1):
+                return
+            conn.sendall(bytes([byte]))
+
+    def close(self) -> None:
+        self.stop.set()
+        self.sock.close()
+
+
+@pytest.fixture
+def dripping_server() -> Iterator[Callable[..., str]]:
+    """`start(part="body"|"head", huge=0)` -> the URL of a `DrippingServer`."""
+    started: list[DrippingServer] = []
+
+    def start(part: str = "body", huge: int = 0) -> str:
+        started.append(DrippingServer(part, huge))
+        return started[-1].url
+
+    yield start
+    for server in started:
+        server.close()

@@ -319,3 +319,22 @@ def test_the_remaining_error_rows(open_server: RunningServer) -> None:
     )
     # Not digits of the right length: refused like any wrong code (section 5).
     _refused(lambda: client.verify_totp("123 456"), 401, "INVALID_CODE", "Invalid code")
+
+
+@pytest.mark.parametrize("part", ["head", "body"])
+def test_a_reply_that_drips_is_cut_off_at_the_timeout(
+    dripping_server: Callable[..., str], part: str
+) -> None:
+    # Every read gets a byte within 0.1 s: only a deadline for the whole
+    # exchange ends it (a hostile or broken server must not hang the client).
+    client = AuthClient(dripping_server(part), timeout=1.0)
+    with pytest.raises(NetworkError, match=r"did not answer within 1 s"):
+        client.sign_in("a@example.test", PASSWORD)
+
+
+def test_a_huge_reply_is_refused_without_reading_it_all(
+    dripping_server: Callable[..., str],
+) -> None:
+    url = dripping_server(huge=64 * 1024 * 1024)
+    with pytest.raises(NetworkError, match=r"larger than 1024 KiB"):
+        AuthClient(url).sign_in("a@example.test", PASSWORD)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
+import signal
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -13,6 +16,8 @@ from server_stub.scratch_postgres import ScratchPostgres
 from tests.server.support import SECRET, Browser
 
 pytestmark = pytest.mark.slow
+
+WORKER_STARTED = re.compile(r"worker (\d+) started \(pid (\d+)\)")
 
 
 @pytest.fixture
@@ -45,3 +50,35 @@ def test_a_lost_database_gives_500_and_one_log_line_then_service_resumes(
         log = server.stop()
     assert "Traceback" not in log
     assert log.count("the database did not answer") >= 3
+
+
+def test_a_worker_started_while_the_database_is_down_says_so_in_one_line(
+    cluster: ScratchPostgres,
+) -> None:
+    """A replacement worker that cannot reach the database is a log line, not a
+    traceback every 10 s, and the slot is served again once the database is back."""
+    url = cluster.create_database("outage")
+    env = {**os.environ, "D2FA_SERVER_SECRET": SECRET}
+    with spawn("--db", url, "--workers", "2", env=env) as server:
+        deadline = time.monotonic() + 30
+        while len(pids := WORKER_STARTED.findall(server.log())) < 2:
+            assert time.monotonic() < deadline, server.log()
+            time.sleep(0.05)
+        cluster.halt()
+        os.kill(int(dict(pids)["1"]), signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while "worker 1 cannot start" not in server.log():
+            assert time.monotonic() < deadline, server.log()[-3000:]
+            time.sleep(0.2)
+        cluster.resume()
+        deadline = time.monotonic() + 60
+        while not any(
+            f"Started server process [{pid}]" in server.log()
+            for slot, pid in WORKER_STARTED.findall(server.log())[2:]
+            if slot == "1"
+        ):
+            assert time.monotonic() < deadline, server.log()[-3000:]
+            time.sleep(0.2)
+        log = server.stop()
+    assert "Traceback" not in log, log[-3000:]
+    assert "cannot connect to the database postgresql://" in log

@@ -60,3 +60,35 @@ def test_two_processes_on_one_sqlite_file_share_the_buckets(tmp_path: Path) -> N
             for server in (first, second) * 3
         ]
         assert statuses.count(429) == 1 and statuses[-1] == 429
+
+
+def test_a_proxy_that_adds_its_own_forwarded_for_line_is_believed_over_the_clients(
+    tmp_path: Path,
+) -> None:
+    """Some proxies (HAProxy's `option forwardfor`) add a second header line
+    rather than extend the client's: the lines count as one list, in order
+    (RFC 9110 section 5.3), so the client's own line decides nothing."""
+    with (
+        _start("--db", str(tmp_path / "s.db"), "--trusted-proxy", "127.0.0.1") as server,
+        httpx.Client(timeout=30) as client,
+    ):
+
+        def via_proxy(path: str, claimed: str, **kwargs: object) -> httpx.Response:
+            lines = [("x-forwarded-for", claimed), ("x-forwarded-for", "203.0.113.9")]
+            headers = [*lines, ("origin", server.base_url)]
+            return client.post(server.base_url + "/api/auth" + path, headers=headers, **kwargs)
+
+        for i in range(5):
+            via_proxy("/two-factor/send-otp", f"198.51.100.{i}", json={})
+        refused = via_proxy("/two-factor/send-otp", "198.51.100.77", json={})
+        assert refused.status_code == 429 and refused.json() == RATE
+        signed_up = via_proxy(
+            "/sign-up/email",
+            "198.51.100.78",
+            json={"name": "X", "email": "x@example.test", "password": "password 123"},
+        )
+        session = client.get(
+            server.base_url + "/api/auth/get-session",
+            headers={"cookie": signed_up.headers["set-cookie"].split(";")[0]},
+        )
+        assert session.json()["session"]["ipAddress"] == "203.0.113.9"

@@ -199,6 +199,12 @@ def test_configuration_from_environment(
         (["--memory", "--trusted-origin", "x"], {"D2FA_SERVER_PORT": "nope"}, "D2FA_SERVER_PORT"),
         (["--memory"], {"D2FA_SERVER_RATE_LIMIT": "lots"}, "D2FA_SERVER_RATE_LIMIT"),
         (["--memory", "--base-url", "ftp://x"], {}, "base URL"),
+        (["--memory", "--base-path", "/"], {}, "expected a path such as /api/auth"),
+        (["--memory", "--base-path", "//"], {}, "expected a path such as /api/auth"),
+        # Paths are matched decoded: these could never be reached, or not as printed.
+        (["--memory", "--base-path", "/%61uth"], {}, "expected a path such as /api/auth"),
+        (["--memory", "--base-path", "/my auth"], {}, "expected a path such as /api/auth"),
+        (["--memory", "--base-path", "/api/../auth"], {}, "expected a path such as /api/auth"),
         (["--memory", "--no-such-option"], {}, "unrecognized arguments"),
     ],
 )

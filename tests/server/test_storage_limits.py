@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from server_stub.storage import AttemptOutcome, ChallengeRecord, Store, UserRecord
+import pytest
+
+from server_stub.storage import AttemptOutcome, ChallengeRecord, Store, UserRecord, memory
 from server_stub.storage.records import SignInThrottle
 from tests.server.support import START, race
 
@@ -91,3 +93,25 @@ def test_twenty_racing_code_attempts_respect_the_cap(connections: list[Store]) -
     outcomes = race(20, lambda i: connections[i].begin_two_factor_attempt("u1", "2fa-r", 5, START))
     assert outcomes.count(AttemptOutcome.RESERVED) == 5
     assert outcomes.count(AttemptOutcome.CAPPED) == 15
+
+
+def test_the_memory_store_keeps_a_bounded_number_of_buckets_and_failures(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Random client addresses or random e-mails cannot grow memory without end.
+
+    The oldest rows go first, and an e-mail that is pausing stays paused
+    while calmer rows make room.
+    """
+    monkeypatch.setattr(memory, "MAX_BUCKETS", 100)
+    monkeypatch.setattr(memory, "MAX_FAILURES", 100)
+    store = memory.MemoryStore()
+    pausing = SignInThrottle(free=1, first_pause=3600, longest_pause=3600)
+    assert store.reserve_sign_in(b"target", pausing, START) is None  # now pausing for an hour
+    for n in range(1000):
+        at = START + timedelta(milliseconds=n)
+        store.hit_rate_limit(b"bucket-%d" % n, 60, 1, at)
+        store.reserve_sign_in(b"e-mail-%d" % n, POLICY, at)
+    assert len(store._buckets) <= 100 and len(store._failures) <= 100
+    assert store.hit_rate_limit(b"bucket-999", 60, 1, START + timedelta(seconds=1)) is not None
+    assert store.reserve_sign_in(b"target", pausing, START + timedelta(seconds=1)) is not None

@@ -167,6 +167,27 @@ def test_a_killed_worker_is_replaced_and_no_finished_enrollment_is_lost(
             browser.post("/sign-out")
 
 
+def test_a_worker_killed_again_and_again_at_its_start_leaves_the_others_serving(
+    tmp_path: Path, start: Callable[..., ServerProcess]
+) -> None:
+    """Only workers that all fail to start make the server give up: one slot
+    whose workers keep dying (the OOM killer, an operator) must not take the
+    healthy workers down with it."""
+    server = start("--db", str(tmp_path / "s.db"), "--workers", "2")
+    killed: set[int] = set()
+    for _ in range(6):
+        deadline = time.monotonic() + 30
+        while (pid := _workers(server, 2)[1]) in killed and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert pid not in killed, server.log()[-2000:]
+        os.kill(pid, signal.SIGKILL)
+        killed.add(pid)
+    with httpx.Client(timeout=30) as client:
+        assert client.get(server.base_url + "/api/auth/ok").status_code == 200
+    assert server.process.poll() is None, server.log()[-2000:]
+    assert "giving up" not in server.log()
+
+
 def test_stopping_the_parent_stops_every_worker(
     tmp_path: Path, start: Callable[..., ServerProcess]
 ) -> None:
