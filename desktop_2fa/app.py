@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
+    from server_stub.settings import Settings
+
 
 class ReferenceServer(Protocol):
     """The bundled server as the front ends see it (server_stub.runner.RunningServer)."""
@@ -48,11 +50,46 @@ def _now_utc() -> datetime:
     return datetime.now(UTC)
 
 
+#: What the bundled server allows one client, where it is more than better-auth's
+#: production rules: sign-ins and sign-ups per 10 s, two-factor requests per
+#: path per 60 s.
+BUNDLED_SIGN_IN_LIMIT = 10
+BUNDLED_TWO_FACTOR_LIMIT = 15
+
+
+def _bundled_settings(secret: str | None = None, base_url: str | None = None) -> Settings:
+    """The reference server as desktop-2fa starts it for its own round trip and wizard.
+
+    The server's defaults (better-auth's production rules, the seed guide's
+    two-factor rule) but roomier for sign-in and two-factor: one round trip
+    signs in four times and sends three codes within seconds, and 3 sign-ins
+    per 10 s and 5 codes per 60 s made every trip wait 10 s, and the next one
+    within a minute wait for the codes too. The audit's 30 quick requests
+    still meet 429s; a standalone `desktop-2fa-server` keeps the defaults.
+    """
+    import secrets
+
+    from server_stub.settings import DEFAULT_RATE_LIMITS, RateLimit, Settings
+
+    def roomier(rule: RateLimit) -> RateLimit:
+        if "/sign-in" in rule.path_prefixes:
+            return RateLimit(rule.window, BUNDLED_SIGN_IN_LIMIT, rule.path_prefixes)
+        if "/two-factor/" in rule.path_prefixes:
+            return RateLimit(rule.window, BUNDLED_TWO_FACTOR_LIMIT, rule.path_prefixes)
+        return rule
+
+    return Settings(
+        secret=secret or secrets.token_urlsafe(48),
+        base_url=base_url,
+        rate_limit=tuple(roomier(rule) for rule in DEFAULT_RATE_LIMITS),
+    )
+
+
 def start_reference_server() -> ReferenceServer:
     """The bundled reference server, in this process, on a free 127.0.0.1 port."""
     from server_stub.runner import start_in_thread  # only when the wizard asks for it
 
-    return start_in_thread()
+    return start_in_thread(_bundled_settings())
 
 
 _start_reference_server = start_reference_server  # the Services default
@@ -70,11 +107,10 @@ def serve_reference_server(
     import threading
 
     from server_stub.runner import make_server
-    from server_stub.settings import Settings
     from server_stub.storage.memory import MemoryStore
 
     store = MemoryStore()
-    server, _ = make_server(Settings(secret=secret, base_url=base_url), store, sock)
+    server, _ = make_server(_bundled_settings(secret=secret, base_url=base_url), store, sock)
 
     def stop_when_told() -> None:
         until()

@@ -202,3 +202,48 @@ def test_cli_roundtrip_bad_numbers_are_usage_errors(args: list[str], code: int) 
 def test_cli_bad_server_url_is_one_line(run: Run) -> None:
     status, _, err = run("roundtrip", "--server", "http://[::1", "--json")
     assert status == 1 and "Traceback" not in err
+
+
+def _waits(report: dict[str, object]) -> list[str]:
+    steps = report["steps"]
+    assert isinstance(steps, list)
+    return [s["name"] for s in steps if "rate limited" in s["message"]]
+
+
+def test_the_round_trip_against_the_bundled_server_waits_for_no_rate_limit(run: Run) -> None:
+    """One round trip signs in four times within seconds: better-auth's production
+    rule (3 per 10 s) made every trip against the bundled server wait 10 s."""
+    status, out, err = run("roundtrip", "--json")
+    assert status == 0, err
+    assert _waits(json.loads(out)) == []
+
+
+def test_the_wizards_bundled_server_takes_two_round_trips_and_still_limits_them(
+    run: Run,
+) -> None:
+    import httpx
+
+    from desktop_2fa.app import start_reference_server
+
+    server = start_reference_server()
+    try:
+        for _ in range(2):
+            status, out, err = run("roundtrip", "--server", server.base_url, "--json")
+            assert status == 0, err
+            assert _waits(json.loads(out)) == []
+        # The audit's 30 quick requests still meet the limits.
+        for path, body in [
+            ("sign-in/email", {"email": "nobody@example.test", "password": "wrong password"}),
+            ("two-factor/verify-totp", {"code": "000000"}),
+        ]:
+            answers = [
+                httpx.post(
+                    f"{server.base_url}/api/auth/{path}",
+                    json=body,
+                    headers={"Origin": server.base_url},
+                ).status_code
+                for _ in range(30)
+            ]
+            assert 429 in answers, path
+    finally:
+        server.stop()
