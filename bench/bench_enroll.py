@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from bench.timing import line, median, process_ms, ratio, rounds
+from desktop_2fa.app import BUNDLED_SIGN_IN_LIMIT, BUNDLED_TWO_FACTOR_LIMIT
 from desktop_2fa.enroll.client import AuthClient
 from desktop_2fa.enroll.roundtrip import RoundTrip
 from desktop_2fa.vault.crypto import KdfParams
@@ -27,16 +28,23 @@ from server_stub.process import spawn
 RUNS = 5
 CLI_ROUNDS = 9
 SERVER_ENV = {**os.environ, "D2FA_SERVER_SECRET": "bench-secret-" + "x" * 40}
+# The limits of the server desktop-2fa starts for its own round trip
+# (desktop_2fa.app._bundled_settings), so both contenders run the same trip.
+BUNDLED_LIMITS = (
+    "--rate-limit", f"/sign-in=10:{BUNDLED_SIGN_IN_LIMIT}",
+    "--rate-limit", f"/sign-up=10:{BUNDLED_SIGN_IN_LIMIT}",
+    "--rate-limit", f"/two-factor/=60:{BUNDLED_TWO_FACTOR_LIMIT}",
+)  # fmt: skip
 
 
 def _in_process() -> None:
     totals = []
     slowest: dict[str, float] = {}
     for _ in range(RUNS):
-        # Default settings (rate limit on, as a user runs it), a fresh process per
-        # trip so the limiter's buckets start empty.
-        with spawn("--memory", "--log-level", "warning", env=SERVER_ENV) as server, \
-                tempfile.TemporaryDirectory() as tmp:  # fmt: skip
+        # The bundled server's limits (as `desktop-2fa roundtrip` runs it), a fresh
+        # process per trip so the limiter's buckets start empty.
+        options = ("--memory", "--log-level", "warning", *BUNDLED_LIMITS)
+        with spawn(*options, env=SERVER_ENV) as server, tempfile.TemporaryDirectory() as tmp:
             vault = VaultFile(Path(tmp) / "v.json").create(
                 "pw", kdf=KdfParams.new(time_cost=1, memory_kib=1024, lanes=1)
             )
@@ -60,7 +68,7 @@ def _command() -> list[str]:
 
 def _against_running_server(command: list[str]) -> float:
     # A fresh server per trip (its rate limiter starts empty, as the bundled one's does).
-    with spawn("--memory", "--log-level", "warning", env=SERVER_ENV) as server:
+    with spawn("--memory", "--log-level", "warning", *BUNDLED_LIMITS, env=SERVER_ENV) as server:
         time.sleep(0.2)  # let it settle, as a server started well before would be
         return process_ms([*command, "roundtrip", "--quiet", "--server", server.base_url])
 
