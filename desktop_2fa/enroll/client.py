@@ -232,7 +232,21 @@ class AuthClient:
             raise NetworkError(f"talking to {self.base_url} failed: {_reason(e)}") from e
         self._record(method, path, response.status_code, started)
         self._note_date(response)
+        self._drop_unsendable_cookies()
         return response
+
+    def _drop_unsendable_cookies(self) -> None:
+        """Forget cookies that cannot be sent back, as a browser ignores them.
+
+        RFC 6265 section 4.1.1 allows only ASCII in a cookie's name and value,
+        and httpx fails every later request of the client on one: a server
+        naming a cookie with U+202E ended the audit with an unexpected
+        UnicodeEncodeError.
+        """
+        jar = self._http.cookies.jar
+        for cookie in list(jar):
+            if not (cookie.name.isascii() and (cookie.value or "").isascii()):
+                jar.clear(cookie.domain, cookie.path, cookie.name)
 
     def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         return self._decode(method, path, self.send(method, path, body))

@@ -135,8 +135,10 @@ class BoundedTransport(httpx.HTTPTransport):
         finally:
             self._deadline.at = None
         # The body is decoded already (the cap counts what gzip would inflate).
-        headers = [(k, v) for k, v in raw.headers.multi_items()
-                   if k not in ("content-encoding", "content-length")]  # fmt: skip
+        # Raw bytes: a header that is not ASCII (a hostile cookie name) passes
+        # through as the server sent it, where str headers fail to encode.
+        headers = [(k, v) for k, v in raw.headers.raw
+                   if k.lower() not in (b"content-encoding", b"content-length")]  # fmt: skip
         return httpx.Response(
             raw.status_code,
             headers=headers,

@@ -338,3 +338,14 @@ def test_a_huge_reply_is_refused_without_reading_it_all(
     url = dripping_server(huge=64 * 1024 * 1024)
     with pytest.raises(NetworkError, match=r"larger than 1024 KiB"):
         AuthClient(url).sign_in("a@example.test", PASSWORD)
+
+
+def test_a_cookie_that_cannot_be_sent_back_is_forgotten(fake_server: Callable[..., str]) -> None:
+    """RFC 6265 section 4.1.1 allows only ASCII in cookies; httpx failed every later
+    request of the client on one (an unexpected UnicodeEncodeError)."""
+    hostile = "\u202eevil=1; Path=/".encode().decode("latin-1")  # UTF-8 bytes on the wire
+    url = fake_server(200, "application/json", b"{}", headers={"Set-Cookie": hostile})
+    with AuthClient(url) as client:
+        assert client.send("GET", "ok").status_code == 200
+        assert client.send("GET", "ok").status_code == 200
+        assert not any("evil" in name for name in client.cookies)
