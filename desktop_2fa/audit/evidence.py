@@ -38,10 +38,11 @@ MAX_EXCHANGES = 60
 MAX_COOKIE_NAMES = 50
 _REQUEST_HEADERS = ("origin", "referer", "cookie", "content-type", "x-forwarded-for")
 _SECRET_KEYS = {"password", "token", "secret", "newPassword", "currentPassword"}
-# C0/C1 controls (all but tab: a newline could forge a report line), bidi
-# overrides, lone surrogates and the two non-characters XML 1.0 forbids.
+# C0/C1 controls (all but tab: a newline could forge a report line), bidi marks,
+# overrides and line separators (as core.text), lone surrogates and the two
+# non-characters XML 1.0 forbids.
 _CONTROL = re.compile(
-    r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+    r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
 )
 
 

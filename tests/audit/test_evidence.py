@@ -138,3 +138,11 @@ def test_a_reply_that_drips_ends_the_check_at_the_timeout(
     found = result(report, "totp-secret-entropy")
     assert found.verdict is Verdict.FAIL
     assert "did not answer within 1 s" in found.summary, found.summary
+
+
+def test_every_bidi_and_line_separator_is_escaped_like_core_text() -> None:
+    """The audit's own escaping missed U+061C, U+200E/F and U+2028/9 (core.text has them)."""
+    from desktop_2fa.audit.evidence import printable
+
+    for char in "\u061c\u200e\u200f\u2028\u2029\u202e\u2066\x1b\x85":
+        assert char not in printable(f"a{char}b"), hex(ord(char))
