@@ -118,6 +118,10 @@ def column_int(row: Row, key: str, default: int = 0) -> int:
     value = row.get(key)
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
+    # More than 20 digits is no counter or type any app writes (and int()
+    # refuses over 4,300 with a ValueError).
+    if isinstance(value, str):
+        digits = value.strip().lstrip("-")
+        if digits.isdigit() and len(digits) <= 20:
+            return int(value)
     return default

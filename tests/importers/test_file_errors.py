@@ -304,3 +304,28 @@ def test_a_damaged_file_is_named_by_its_extension_before_words_in_its_name(
     with pytest.raises(errors.ImportFailed) as caught:
         _import(name, data[: len(data) // 2] if title == "2FAS" else data[:20])
     assert f"{title} file" in str(caught.value)
+
+
+def test_a_database_number_of_thousands_of_digits_is_one_entry_error() -> None:
+    """int() refuses more than 4,300 digits with a ValueError that ended the import."""
+    import sqlite3
+
+    db = sqlite3.connect(":memory:")
+    db.deserialize((FIXTURES / "google_authenticator.db").read_bytes())
+    # The file names its own column types: TEXT keeps the digits as they are.
+    db.execute("ALTER TABLE accounts RENAME TO original")
+    db.execute("CREATE TABLE accounts (_id INTEGER PRIMARY KEY, email TEXT, secret TEXT, "
+               "counter TEXT, type TEXT, provider TEXT, issuer TEXT, original_name TEXT)")  # fmt: skip
+    db.execute("INSERT INTO accounts SELECT * FROM original")
+    db.execute("DROP TABLE original")
+    db.execute("UPDATE accounts SET type = ? WHERE rowid = 1", ("7" * 5000,))
+    db.commit()
+    data = db.serialize()
+    db.close()
+    result = import_files(
+        [SourceFile("databases", data)], format_name="google-authenticator-db",
+        password=lambda f, t: "",
+    )  # fmt: skip
+    assert len(result.errors) == 1
+    assert len(str(result.errors[0])) < 300
+    assert result.entries
