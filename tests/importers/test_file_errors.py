@@ -314,8 +314,10 @@ def test_a_database_number_of_thousands_of_digits_is_one_entry_error() -> None:
     db.deserialize((FIXTURES / "google_authenticator.db").read_bytes())
     # The file names its own column types: TEXT keeps the digits as they are.
     db.execute("ALTER TABLE accounts RENAME TO original")
-    db.execute("CREATE TABLE accounts (_id INTEGER PRIMARY KEY, email TEXT, secret TEXT, "
-               "counter TEXT, type TEXT, provider TEXT, issuer TEXT, original_name TEXT)")  # fmt: skip
+    texts = ", ".join(
+        f"{c} TEXT" for c in ("email", "secret", "counter", "type", "provider", "issuer")
+    )
+    db.execute(f"CREATE TABLE accounts (_id INTEGER PRIMARY KEY, {texts}, original_name TEXT)")
     db.execute("INSERT INTO accounts SELECT * FROM original")
     db.execute("DROP TABLE original")
     db.execute("UPDATE accounts SET type = ? WHERE rowid = 1", ("7" * 5000,))
