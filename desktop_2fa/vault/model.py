@@ -75,6 +75,8 @@ ICON_TYPES = ("image/svg+xml", "image/png", "image/jpeg")
 
 @dataclass(frozen=True, slots=True)
 class AccountIcon:
+    """An account's picture: found by its issuer, the letter avatar, or an image of its own."""
+
     kind: IconKind = IconKind.AUTO
     data: bytes = b""
     mime: str = ""  # one of ICON_TYPES when kind is IMAGE
