@@ -54,6 +54,11 @@ NOT_FOR_READING = (
     "zxingcpp",
     "segno",
 )
+# What a plain `code QUERY` or `list` (no HOTP save) does not need either: each
+# is milliseconds of CPU on every call, while the key derivation wants both
+# cores (README, "Against the floor"). argparse reads any other form
+# (`cli/plain_arguments.py`); a save makes `Path` objects (`vault/paths.py`).
+NOT_FOR_A_PLAIN_READ = ("argparse", "gettext", "locale", "pathlib", "urllib", "fnmatch")
 # Printing what a QR code holds needs no vault.
 NOT_FOR_SCANNING = ("desktop_2fa.cli.read_commands", "desktop_2fa.vault.store", "cryptography")
 
@@ -112,6 +117,16 @@ def test_reading_the_vault_loads_no_other_command(
 ) -> None:
     modules = _loaded(tmp_path, vault_env, *argv)
     assert _offenders(modules, NEVER + NOT_FOR_READING) == []
+
+
+@pytest.mark.parametrize(
+    "argv", [["code", "Example"], ["code", "--json"], ["list"], ["list", "--json"]]
+)
+def test_a_plain_read_loads_no_argument_parser_and_no_pathlib(
+    tmp_path: Path, vault_env: dict[str, str], argv: list[str]
+) -> None:
+    modules = _loaded(tmp_path, vault_env, *argv)
+    assert _offenders(modules, NOT_FOR_A_PLAIN_READ) == []
 
 
 def test_scanning_an_image_loads_no_vault_and_no_other_command(tmp_path: Path) -> None:
