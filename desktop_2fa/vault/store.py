@@ -63,7 +63,6 @@ from desktop_2fa.vault.errors import (
     VaultNotFound,
     VersionNotFound,
 )
-from desktop_2fa.vault.model import Account, VaultData
 from desktop_2fa.vault.payload import Stamp
 from desktop_2fa.vault.rollback import RollbackStatus, SeenGenerations
 
@@ -72,6 +71,8 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import TypeVar
 
+    from desktop_2fa.vault.model import Account
+    from desktop_2fa.vault.vault_data import VaultData
     from desktop_2fa.vault.versions import KeptVersion, UnlockedVersion
 
     T = TypeVar("T")
@@ -128,6 +129,8 @@ class VaultFile:
         Raises:
             VaultExists
         """
+        from desktop_2fa.vault.vault_data import VaultData  # not for `code` (issue 13)
+
         if self.path.exists():
             raise VaultExists(self.path)
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -526,6 +529,8 @@ class OpenVault:
 
         Waits for a save in progress in another thread of this process.
         """
+        from desktop_2fa.vault.vault_data import VaultData
+
         with self._lock:
             for i in range(len(self._master)):
                 self._master[i] = 0
