@@ -40,6 +40,16 @@ def vault_path(args: argparse.Namespace) -> Path:
     return user_data_path("desktop-2fa", appauthor=False) / VAULT_FILENAME
 
 
+def vault_location(args: argparse.Namespace) -> str:
+    """`vault_path` as a string, made without pathlib when the path is given (issue 13)."""
+    explicit = getattr(args, "vault", None) or os.environ.get(VAULT_ENV)
+    if explicit:
+        from desktop_2fa.vault.paths import expanded
+
+        return expanded(explicit)
+    return str(vault_path(args))
+
+
 def read_password_file(path: str) -> str:
     try:
         with open(os.path.expanduser(path), encoding="utf-8") as f:

@@ -15,10 +15,8 @@ import sys
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing delays the head start
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Sequence
-    from typing import NoReturn
-
-    from desktop_2fa.cli.parser import Handler
+    from collections.abc import Callable, Sequence
+    from typing import Any, NoReturn
 
 PROG = "desktop-2fa"
 
@@ -124,17 +122,23 @@ def main(argv: Sequence[str] | None = None, *, exit_quickly: bool = False) -> in
     arguments = list(sys.argv[1:] if argv is None else argv)
     roundtrip = _head_starts(arguments)
     try:
-        from desktop_2fa.cli.parser import build_parser
+        from desktop_2fa.cli import plain_arguments
 
-        parser = build_parser()
-        link = _take_link(arguments)
-        args = parser.parse_args(arguments)
-        handler = getattr(args, "handler", None)
-        if handler is None:
-            return _run_gui(args, link)
-        if link is not None:
-            parser.error("give either a command or an otpauth:// link, not both")
-        status = _run(handler, args)
+        plain = plain_arguments.parse(arguments)  # `code` and `list`, without argparse
+        if plain is not None:
+            status = _run(plain.handler, plain)
+        else:
+            from desktop_2fa.cli.parser import build_parser
+
+            parser = build_parser()
+            link = _take_link(arguments)
+            args = parser.parse_args(arguments)
+            handler = getattr(args, "handler", None)
+            if handler is None:
+                return _run_gui(args, link)
+            if link is not None:
+                parser.error("give either a command or an otpauth:// link, not both")
+            status = _run(handler, args)
     finally:
         if roundtrip:
             from desktop_2fa.cli import bundled_server
@@ -159,7 +163,8 @@ def _head_starts(arguments: list[str]) -> bool:
     return True
 
 
-def _run(handler: Handler, args: argparse.Namespace) -> int:
+def _run(handler: Callable[[Any], int], args: object) -> int:
+    """Run a handler on its arguments: argparse's namespace, or `plain_arguments`' alike."""
     try:
         status: int = handler(args)
         return status

@@ -15,7 +15,6 @@ import math
 
 from desktop_2fa.cli import context
 from desktop_2fa.cli.context import UserError
-from desktop_2fa.cli.parser import unix_time
 from desktop_2fa.cli.unlock import RESTORE_ADVICE
 from desktop_2fa.cli.unlock import open_vault as _open
 from desktop_2fa.core.text import json_safe, shown
@@ -37,6 +36,8 @@ def options_list(p: argparse.ArgumentParser) -> None:
 
 
 def options_code(p: argparse.ArgumentParser) -> None:
+    from desktop_2fa.cli.parser import unix_time  # not at the top: `code` may skip argparse
+
     p.add_argument("query", nargs="?", metavar="QUERY",
                    help="part of an issuer, name, group or id; an HOTP account's "
                    "code is only produced (and its counter advanced) when it alone "

@@ -55,7 +55,7 @@ def open_vault(args: argparse.Namespace, *, warn: bool = True, lazy: bool = Fals
     """
     from desktop_2fa.vault.store import VaultFile
 
-    vault = VaultFile(context.vault_path(args)).unlock(context.password(args), lazy=lazy)
+    vault = VaultFile(context.vault_location(args)).unlock(context.password(args), lazy=lazy)
     if warn and vault.rollback is not None:
         print(rollback_line(vault.rollback), file=sys.stderr)
     return vault

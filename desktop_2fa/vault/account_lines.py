@@ -36,11 +36,12 @@ import json
 
 from desktop_2fa.vault import contents, search
 from desktop_2fa.vault.errors import CorruptVault
-from desktop_2fa.vault.model import Account, VaultData
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: `desktop-2fa code` never imports typing
 if TYPE_CHECKING:
     from typing import Any
+
+    from desktop_2fa.vault.model import Account, VaultData
 
 _HEAD = '{"accounts":[\n'
 _HEAD_BYTES = _HEAD.encode("ascii")

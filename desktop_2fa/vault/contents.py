@@ -23,19 +23,15 @@ from desktop_2fa.vault.model import (
     BackupCode,
     BackupCodeSet,
     BackupSource,
-    Density,
-    DigitGrouping,
     Enrollment,
     IconKind,
-    Settings,
-    SortMode,
-    Theme,
-    VaultData,
 )
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: `desktop-2fa code` never imports typing
 if TYPE_CHECKING:
     from typing import Any
+
+    from desktop_2fa.vault.vault_data import Settings, VaultData
 
 
 def _ts(value: datetime | None) -> str | None:
@@ -171,6 +167,9 @@ def to_dict(data: VaultData) -> dict[str, Any]:
 
 def from_dict(d: Any) -> VaultData:
     """Raises CorruptVault when the decrypted payload is not a format-1 payload."""
+    # Only now: `desktop-2fa code` builds single accounts (`vault_data.py`).
+    from desktop_2fa.vault.vault_data import Settings, VaultData
+
     try:
         accounts = tuple(_account_from_dict(a) for a in d["accounts"])
         raw = d.get("settings") or {}
@@ -194,10 +193,6 @@ def from_dict(d: Any) -> VaultData:
 # to the default instead of making the vault unreadable.
 
 _ICON_KINDS = {k.value: k for k in IconKind}
-_SORTS = {m.value: m for m in SortMode}
-_DENSITIES = {m.value: m for m in Density}
-_GROUPINGS = {m.value: m for m in DigitGrouping}
-_THEMES = {m.value: m for m in Theme}
 
 
 def _organisation_to_dict(a: Account, out: dict[str, Any]) -> None:
@@ -250,12 +245,18 @@ def _view_to_dict(s: Settings) -> dict[str, Any]:
 
 
 def _view_from_dict(raw: dict[str, Any]) -> dict[str, Any]:
+    from desktop_2fa.vault.vault_data import Density, DigitGrouping, Settings, SortMode, Theme
+
     defaults = Settings()
+    sorts = {m.value: m for m in SortMode}
+    densities = {m.value: m for m in Density}
+    groupings = {m.value: m for m in DigitGrouping}
+    themes = {m.value: m for m in Theme}
     return {
-        "sort": _SORTS.get(str(raw.get("sort")), defaults.sort),
-        "density": _DENSITIES.get(str(raw.get("density")), defaults.density),
-        "digit_grouping": _GROUPINGS.get(str(raw.get("digit_grouping")), defaults.digit_grouping),
+        "sort": sorts.get(str(raw.get("sort")), defaults.sort),
+        "density": densities.get(str(raw.get("density")), defaults.density),
+        "digit_grouping": groupings.get(str(raw.get("digit_grouping")), defaults.digit_grouping),
         "tap_to_reveal": bool(raw.get("tap_to_reveal", defaults.tap_to_reveal)),
-        "theme": _THEMES.get(str(raw.get("theme")), defaults.theme),
+        "theme": themes.get(str(raw.get("theme")), defaults.theme),
         "wizard_server": str(raw.get("wizard_server", defaults.wizard_server)),
     }

@@ -15,7 +15,10 @@ import contextlib
 import os
 import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
+
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: `desktop-2fa code` never imports typing
+if TYPE_CHECKING:
+    from pathlib import Path
 
 KEEP_VERSIONS = 10
 
@@ -40,15 +43,22 @@ def list_backups(path: Path) -> list[Path]:
     Anything else in the folder (another vault's versions, a user's copy) is
     not ours and is left alone.
     """
-    folder = backups_dir(path)
-    if not folder.is_dir():
+    from pathlib import Path
+
+    return [Path(p) for p in kept_version_files(os.fspath(path))]
+
+
+def kept_version_files(path: str) -> list[str]:
+    """`list_backups` as strings, for the read path (no pathlib: `paths.py`)."""
+    folder = os.path.join(os.path.dirname(path), "backups")
+    if not os.path.isdir(folder):
         return []
-    pattern = re.compile(re.escape(path.name) + r"\.(\d+)\.bak")
+    pattern = re.compile(re.escape(os.path.basename(path)) + r"\.(\d+)\.bak")
     found = []
-    for p in folder.iterdir():
-        match = pattern.fullmatch(p.name)
+    for name in os.listdir(folder):
+        match = pattern.fullmatch(name)
         if match:
-            found.append((int(match.group(1)), p))
+            found.append((int(match.group(1)), os.path.join(folder, name)))
     return [p for _, p in sorted(found)]
 
 
@@ -98,12 +108,24 @@ def remove_stale_temps(path: Path) -> None:
                 stale.unlink()
 
 
-def has_stale_temps(path: Path) -> bool:
-    return any(
-        True
-        for folder in (path.parent, backups_dir(path))
-        for _ in folder.glob(f".{path.name}.*.tmp")
-    )
+def has_stale_temps(path: str | os.PathLike[str]) -> bool:
+    """Whether `remove_stale_temps` has anything to remove (its glob, without pathlib)."""
+    path = os.fspath(path)
+    name = os.path.basename(path)
+    if any(c in name for c in "*?["):  # read as a pattern by the glob
+        from pathlib import Path
+
+        folders = (Path(path).parent, backups_dir(Path(path)))
+        return any(True for folder in folders for _ in folder.glob(f".{name}.*.tmp"))
+    start, end = f".{name}.", ".tmp"
+    for folder in (os.path.dirname(path) or ".", os.path.join(os.path.dirname(path), "backups")):
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue  # no such folder: nothing left there
+        if any(n[: len(start)] == start and n[len(start) :].endswith(end) for n in names):
+            return True
+    return False
 
 
 @contextlib.contextmanager

@@ -28,7 +28,6 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 from desktop_2fa.vault.errors import CorruptVault, UnknownKeySlot
 from desktop_2fa.vault.header import FORMAT_NAME, FORMAT_VERSION, check_format, open_to_read
@@ -36,6 +35,7 @@ from desktop_2fa.vault.kdf import KdfParams, from_header
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: `desktop-2fa code` never imports typing
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
 MAX_FILE_BYTES = 64 * 2**20  # 1,000 accounts take 600 KB; nothing larger is read
@@ -194,7 +194,7 @@ def _slots(raw: object) -> tuple[PasswordSlot, ...]:
     return tuple(slots)
 
 
-def read_file(path: Path) -> bytes:
+def read_file(path: str | Path) -> bytes:
     """A vault file's bytes (the vault, or a kept version), at most `MAX_FILE_BYTES`.
 
     Raises:

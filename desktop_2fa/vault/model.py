@@ -1,5 +1,10 @@
 """What the vault holds, as frozen values. Changes make new values (see `edits.py`).
 
+The accounts are here; `VaultData` (all of it) and `Settings` with the
+view's choices are in `vault_data.py`, and made only when first used: each
+frozen dataclass costs about half a millisecond to make, and `desktop-2fa
+code` builds accounts only (issue 13). They are names of this module too.
+
 Every class has a docstring: for one without, `dataclasses` works one out
 with `inspect.signature`, time that `desktop-2fa code` does not have.
 """
@@ -11,6 +16,46 @@ from datetime import datetime
 from enum import StrEnum
 
 from desktop_2fa.core.params import OtpParams
+
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: `desktop-2fa code` never imports typing
+if TYPE_CHECKING:
+    from desktop_2fa.vault.vault_data import (
+        Density,
+        DigitGrouping,
+        Settings,
+        SortMode,
+        Theme,
+        VaultData,
+    )
+
+_IN_VAULT_DATA = ("Density", "DigitGrouping", "Settings", "SortMode", "Theme", "VaultData")
+__all__ = [
+    "AUTO_ICON",
+    "ICON_TYPES",
+    "MAX_ICON_BYTES",
+    "Account",
+    "AccountIcon",
+    "BackupCode",
+    "BackupCodeSet",
+    "BackupSource",
+    "Density",
+    "DigitGrouping",
+    "Enrollment",
+    "IconKind",
+    "Settings",
+    "SortMode",
+    "Theme",
+    "VaultData",
+]
+
+
+def __getattr__(name: str) -> object:
+    """`VaultData`, `Settings` and the view's enums, made on first use (PEP 562)."""
+    if name in _IN_VAULT_DATA:
+        from desktop_2fa.vault import vault_data
+
+        return getattr(vault_data, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +120,8 @@ ICON_TYPES = ("image/svg+xml", "image/png", "image/jpeg")
 
 @dataclass(frozen=True, slots=True)
 class AccountIcon:
+    """An account's picture: found by its issuer, the letter avatar, or an image of its own."""
+
     kind: IconKind = IconKind.AUTO
     data: bytes = b""
     mime: str = ""  # one of ICON_TYPES when kind is IMAGE
@@ -84,34 +131,6 @@ class AccountIcon:
 
 
 AUTO_ICON = AccountIcon()
-
-
-class SortMode(StrEnum):
-    """The list's order; favourites always come first (as in Aegis)."""
-
-    CUSTOM = "custom"  # the vault's own order, changed by drag and drop
-    NAME = "name"
-    ISSUER = "issuer"
-    MOST_USED = "most-used"
-    RECENTLY_USED = "recently-used"
-
-
-class Density(StrEnum):
-    NORMAL = "normal"
-    COMPACT = "compact"
-    SMALL = "small"
-
-
-class DigitGrouping(StrEnum):
-    HALVES = "halves"  # 123 456
-    PAIRS = "pairs"  # 12 34 56
-    NONE = "none"  # 123456
-
-
-class Theme(StrEnum):
-    SYSTEM = "system"
-    LIGHT = "light"
-    DARK = "dark"
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,28 +159,3 @@ class Account:
         if self.issuer and self.name:
             return f"{self.issuer} ({self.name})"
         return self.issuer or self.name
-
-
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """User preferences that travel with the vault."""
-
-    clipboard_clear_seconds: int = 30
-    auto_lock_minutes: int = 5
-    show_next_code: bool = True
-    # --- the view (issue 11) ---
-    sort: SortMode = SortMode.ISSUER
-    density: Density = Density.NORMAL
-    digit_grouping: DigitGrouping = DigitGrouping.HALVES
-    tap_to_reveal: bool = False
-    theme: Theme = Theme.SYSTEM
-    # The wizard's last non-bundled server ("" while the bundled one is used).
-    wizard_server: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class VaultData:
-    """Everything the vault holds."""
-
-    accounts: tuple[Account, ...] = ()
-    settings: Settings = field(default_factory=Settings)

@@ -27,11 +27,12 @@ from dataclasses import dataclass
 from desktop_2fa.vault import contents, crypto, envelope
 from desktop_2fa.vault.account_lines import LazyContents, dumps, parsed
 from desktop_2fa.vault.errors import CorruptVault, WrongPassword
-from desktop_2fa.vault.model import VaultData
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: `desktop-2fa code` never imports typing
 if TYPE_CHECKING:
     from typing import Any
+
+    from desktop_2fa.vault.model import VaultData
 
 _ID = re.compile(r"[0-9a-f]{32}")
 MAX_GENERATION = 2**62  # saves, one at a time; far beyond any real count

@@ -11,19 +11,22 @@ repairs what an interrupted change left behind.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-from desktop_2fa.vault import envelope, payload
+from desktop_2fa.vault import envelope, paths, payload
 from desktop_2fa.vault.crypto import KdfParams
 from desktop_2fa.vault.durable import (
     has_stale_temps,
-    list_backups,
+    kept_version_files,
     remove_stale_temps,
     replace_durably,
     write_lock,
 )
 from desktop_2fa.vault.errors import VaultError
 from desktop_2fa.vault.header import open_to_read
+
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: `desktop-2fa code` never imports typing
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _TAIL_BYTES = 4096  # the end of a vault file holds its kdf, nonce and slots
 Slots = tuple[envelope.PasswordSlot, ...]
@@ -48,7 +51,7 @@ def rewrap(backup: Path, master: bytes, kdf: KdfParams, slots: Slots) -> None:
     os.utime(backup, ns=(st.st_atime_ns, st.st_mtime_ns))
 
 
-def _matches(backup: Path, marks: tuple[bytes, ...]) -> bool:
+def _matches(backup: str, marks: tuple[bytes, ...]) -> bool:
     """Whether the kept version's tail holds the vault's header; True when unreadable.
 
     An unreadable file (a FIFO, a folder, no permission) is nothing a
@@ -63,12 +66,12 @@ def _matches(backup: Path, marks: tuple[bytes, ...]) -> bool:
     return all(mark in tail for mark in marks)
 
 
-def _stale(vault_path: Path, kdf: KdfParams, slots: Slots) -> list[Path]:
+def _stale(vault_path: str | os.PathLike[str], kdf: KdfParams, slots: Slots) -> list[str]:
     marks = envelope.header_marks(kdf, slots)
-    return [b for b in list_backups(vault_path) if not _matches(b, marks)]
+    return [b for b in kept_version_files(os.fspath(vault_path)) if not _matches(b, marks)]
 
 
-def needs_repair(vault_path: Path, kdf: KdfParams, slots: Slots) -> bool:
+def needs_repair(vault_path: str | os.PathLike[str], kdf: KdfParams, slots: Slots) -> bool:
     """Whether `repair` has anything to do, without the key.
 
     Cheap (every unlock, `desktop-2fa code` included): only the tail of each
@@ -102,4 +105,4 @@ def repair(vault_path: Path, master: bytes, kdf: KdfParams, slots: Slots) -> Non
             return  # the next unlock of the vault as it is now looks again
         remove_stale_temps(vault_path)
         for backup in _stale(vault_path, kdf, slots):
-            rewrap(backup, master, kdf, slots)
+            rewrap(paths.as_path(backup), master, kdf, slots)

@@ -27,14 +27,16 @@ import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
+from desktop_2fa.vault import paths
 from desktop_2fa.vault.durable import write_lock, write_private_file
 from desktop_2fa.vault.header import open_to_read
 from desktop_2fa.vault.payload import MAX_GENERATION
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: `desktop-2fa code` never imports typing
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from desktop_2fa.vault.versions import KeptVersion
 
 STATE_DIR_ENV = "DESKTOP_2FA_STATE_DIR"
@@ -46,19 +48,24 @@ MAX_VAULTS = 1000  # the oldest entries go first beyond this
 
 def default_state_dir() -> Path:
     """`$DESKTOP_2FA_STATE_DIR`, else the platform's per-user state folder."""
+    return paths.as_path(_state_location())
+
+
+def _state_location() -> str:
+    """`default_state_dir` as a string: `desktop-2fa code` reads it on every run (`paths.py`)."""
     explicit = os.environ.get(STATE_DIR_ENV)
     if explicit:
-        return Path(explicit).expanduser()
+        return paths.expanded(explicit)
     platform = sys.platform  # a variable: mypy would drop the other branch otherwise
     if platform.startswith("linux"):
         # What platformdirs answers on Linux (XDG Base Directory spec), without
-        # importing it: `desktop-2fa code` reads this on every run.
+        # importing it.
         xdg = os.environ.get("XDG_STATE_HOME", "")
-        base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".local" / "state"
-        return base / "desktop-2fa"
+        base = paths.normal(xdg) if os.path.isabs(xdg) else paths.expanded("~/.local/state")
+        return os.path.join(base, "desktop-2fa")
     from platformdirs import user_state_path
 
-    return user_state_path("desktop-2fa", appauthor=False)
+    return str(user_state_path("desktop-2fa", appauthor=False))
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,16 +86,23 @@ class RollbackStatus:
 class SeenGenerations:
     """The remembered highest generation per vault id, in one small JSON file."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.location = paths.normal(path)  # as `VaultFile.location`
+        self._path: Path | None = None
+
+    @property
+    def path(self) -> Path:
+        if self._path is None:
+            self._path = paths.as_path(self.location)
+        return self._path
 
     @classmethod
     def default(cls) -> SeenGenerations:
-        return cls(default_state_dir() / FILENAME)
+        return cls(os.path.join(_state_location(), FILENAME))
 
     def _read(self) -> dict[str, int]:
         try:
-            with open_to_read(self.path) as f:  # a FIFO there would hang every unlock
+            with open_to_read(self.location) as f:  # a FIFO there would hang every unlock
                 raw = f.read(MAX_BYTES + 1)
         except OSError:
             return {}

@@ -41,9 +41,8 @@ import _thread
 import contextlib
 import os
 from collections.abc import Callable
-from pathlib import Path
 
-from desktop_2fa.vault import envelope, payload, rewrap, search
+from desktop_2fa.vault import envelope, paths, payload, rewrap, search
 from desktop_2fa.vault.account_lines import LazyContents
 from desktop_2fa.vault.crypto import KdfParams, default_kdf_params, new_key
 from desktop_2fa.vault.durable import (
@@ -64,14 +63,16 @@ from desktop_2fa.vault.errors import (
     VaultNotFound,
     VersionNotFound,
 )
-from desktop_2fa.vault.model import Account, VaultData
 from desktop_2fa.vault.payload import Stamp
 from desktop_2fa.vault.rollback import RollbackStatus, SeenGenerations
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: `desktop-2fa code` never imports typing
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import TypeVar
 
+    from desktop_2fa.vault.model import Account
+    from desktop_2fa.vault.vault_data import VaultData
     from desktop_2fa.vault.versions import KeptVersion, UnlockedVersion
 
     T = TypeVar("T")
@@ -81,12 +82,12 @@ def _stat_key(st: os.stat_result) -> tuple[int, int, int]:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-def _read(path: Path) -> tuple[bytes, os.stat_result]:
+def _read(location: str) -> tuple[bytes, os.stat_result]:
     try:
-        st = os.stat(path)
-        return envelope.read_file(path), st
+        st = os.stat(location)
+        return envelope.read_file(location), st
     except FileNotFoundError:
-        raise VaultNotFound(path) from None
+        raise VaultNotFound(paths.as_path(location)) from None
 
 
 class VaultFile:
@@ -97,9 +98,19 @@ class VaultFile:
             state folder (`$DESKTOP_2FA_STATE_DIR` for tests) when None.
     """
 
-    def __init__(self, path: Path, seen: SeenGenerations | None = None) -> None:
-        self.path = Path(path)
+    def __init__(self, path: str | os.PathLike[str], seen: SeenGenerations | None = None) -> None:
+        # The path as `Path` spells it; the read path works on this string
+        # (`paths.py`: no pathlib for `desktop-2fa code`, issue 13).
+        self.location = paths.normal(path)
+        self._path: Path | None = None
         self._seen = seen
+
+    @property
+    def path(self) -> Path:
+        """The vault file, as a `Path`."""
+        if self._path is None:
+            self._path = paths.as_path(self.location)
+        return self._path
 
     @property
     def seen(self) -> SeenGenerations:
@@ -118,6 +129,8 @@ class VaultFile:
         Raises:
             VaultExists
         """
+        from desktop_2fa.vault.vault_data import VaultData  # not for `code` (issue 13)
+
         if self.path.exists():
             raise VaultExists(self.path)
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -140,7 +153,7 @@ class VaultFile:
         return vault
 
     def read_envelope(self) -> tuple[bytes, envelope.Envelope]:
-        raw, _ = _read(self.path)
+        raw, _ = _read(self.location)
         return raw, envelope.decode(raw)
 
     def unlock(self, password: str, *, lazy: bool = False) -> OpenVault:
@@ -155,10 +168,10 @@ class VaultFile:
             VaultNotFound, WrongPassword, CorruptVault, UnsupportedVersion,
             UnknownKeySlot, KdfTooCostly (the last two before any key derivation)
         """
-        raw, st = _read(self.path)
+        raw, st = _read(self.location)
         env = envelope.decode(raw)
         try:  # before the key, which the CLI's head start may still be deriving
-            repair = rewrap.needs_repair(self.path.resolve(), env.kdf, env.slots)
+            repair = rewrap.needs_repair(os.path.realpath(self.location), env.kdf, env.slots)
         except OSError:
             repair = False  # a folder we cannot read: the vault still opens
         master = payload.unwrap(password, env)
@@ -232,7 +245,6 @@ class OpenVault:
         data: VaultData | LazyContents,
         disk_state: tuple[int, int, int] | None,
     ) -> None:
-        self.path = file.path
         self._contents = data  # after a lazy unlock, what `data` is built from
         self.rollback: RollbackStatus | None = None
         self._file = file
@@ -244,6 +256,10 @@ class OpenVault:
         # Threads of this process; `write_lock` serialises processes. (`_thread`:
         # `threading` is one more import for `desktop-2fa code`.)
         self._lock = _thread.RLock()
+
+    @property
+    def path(self) -> Path:
+        return self._file.path
 
     @property
     def data(self) -> VaultData:
@@ -307,7 +323,7 @@ class OpenVault:
                 unlock reports it).
         """
         try:
-            raw, st = _read(self.path)
+            raw, st = _read(self._file.location)
         except VaultNotFound as e:
             raise VaultChangedOnDisk(self.path) from e
         if _stat_key(st) == self._disk_state:
@@ -513,6 +529,8 @@ class OpenVault:
 
         Waits for a save in progress in another thread of this process.
         """
+        from desktop_2fa.vault.vault_data import VaultData
+
         with self._lock:
             for i in range(len(self._master)):
                 self._master[i] = 0

@@ -54,6 +54,13 @@ NOT_FOR_READING = (
     "zxingcpp",
     "segno",
 )
+# What a plain `code QUERY` or `list` (no HOTP save) does not need either: each
+# is milliseconds of CPU on every call, while the key derivation wants both
+# cores (README, "Against the floor"). argparse reads any other form
+# (`cli/plain_arguments.py`); a save makes `Path` objects (`vault/paths.py`);
+# `code QUERY` builds the accounts it prints, not the whole contents (`VaultData`).
+NOT_FOR_A_PLAIN_READ = ("argparse", "gettext", "locale", "pathlib", "urllib", "fnmatch")
+NOT_FOR_CODE_QUERY = ("desktop_2fa.vault.vault_data",)
 # Printing what a QR code holds needs no vault.
 NOT_FOR_SCANNING = ("desktop_2fa.cli.read_commands", "desktop_2fa.vault.store", "cryptography")
 
@@ -112,6 +119,23 @@ def test_reading_the_vault_loads_no_other_command(
 ) -> None:
     modules = _loaded(tmp_path, vault_env, *argv)
     assert _offenders(modules, NEVER + NOT_FOR_READING) == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "forbidden"),
+    [
+        (["code", "Example"], NOT_FOR_A_PLAIN_READ + NOT_FOR_CODE_QUERY),
+        (["code", "--json", "Example"], NOT_FOR_A_PLAIN_READ + NOT_FOR_CODE_QUERY),
+        (["code", "--json"], NOT_FOR_A_PLAIN_READ),
+        (["list"], NOT_FOR_A_PLAIN_READ),
+        (["list", "--json"], NOT_FOR_A_PLAIN_READ),
+    ],
+)
+def test_a_plain_read_loads_no_argument_parser_no_pathlib_and_no_more_than_it_shows(
+    tmp_path: Path, vault_env: dict[str, str], argv: list[str], forbidden: tuple[str, ...]
+) -> None:
+    modules = _loaded(tmp_path, vault_env, *argv)
+    assert _offenders(modules, forbidden) == []
 
 
 def test_scanning_an_image_loads_no_vault_and_no_other_command(tmp_path: Path) -> None:
