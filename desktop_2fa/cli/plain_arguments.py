@@ -71,6 +71,9 @@ def parse(arguments: list[str]) -> SimpleNamespace | None:
         found.setdefault(positional, None)
     for key in flags.values():
         found.setdefault(key, False)
+    from desktop_2fa.cli import quick_dataclasses
+
+    quick_dataclasses.import_dataclasses()
     from desktop_2fa.cli import read_commands
 
     found["handler"] = getattr(read_commands, f"cmd_{command}")

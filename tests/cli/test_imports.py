@@ -59,7 +59,12 @@ NOT_FOR_READING = (
 # cores (README, "Against the floor"). argparse reads any other form
 # (`cli/plain_arguments.py`); a save makes `Path` objects (`vault/paths.py`);
 # `code QUERY` builds the accounts it prints, not the whole contents (`VaultData`).
-NOT_FOR_A_PLAIN_READ = ("argparse", "gettext", "locale", "pathlib", "urllib", "fnmatch")
+# `dataclasses` is imported without `inspect` (`cli/quick_dataclasses.py`): a
+# dataclass without a docstring on this path would load it (and ast, dis, tokenize).
+NOT_FOR_A_PLAIN_READ = (
+    *("argparse", "gettext", "locale", "pathlib", "urllib", "fnmatch"),
+    *("inspect", "ast", "dis", "tokenize"),
+)
 NOT_FOR_CODE_QUERY = ("desktop_2fa.vault.vault_data",)
 # Printing what a QR code holds needs no vault.
 NOT_FOR_SCANNING = ("desktop_2fa.cli.read_commands", "desktop_2fa.vault.store", "cryptography")
