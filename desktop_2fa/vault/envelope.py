@@ -27,6 +27,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import os
 from dataclasses import dataclass
 
 from desktop_2fa.vault.errors import CorruptVault, UnknownKeySlot
@@ -201,7 +202,13 @@ def read_file(path: str | Path) -> bytes:
         OSError; CorruptVault: the file is larger than any vault.
     """
     with open_to_read(path) as f:
-        raw = f.read(MAX_FILE_BYTES + 1)
+        # Asked for the bound at once, Python allocates 64 MB and gives most of
+        # it back: about 1.3 ms of CPU per `desktop-2fa code` on a 6 MB vault
+        # (issue 13). So the size the file says, and on to the bound if it grew.
+        expected = min(os.fstat(f.fileno()).st_size, MAX_FILE_BYTES)
+        raw = f.read(expected + 1)
+        if len(raw) > expected:
+            raw += f.read(MAX_FILE_BYTES + 1 - len(raw))
     if len(raw) > MAX_FILE_BYTES:
         raise CorruptVault(f"the file is larger than {MAX_FILE_BYTES // 2**20} MB")
     return raw
