@@ -82,6 +82,8 @@ class SQLiteStore(SqlStore):
     """A `Store` in one SQLite file (or `":memory:"`)."""
 
     duplicate_errors = (sqlite3.IntegrityError,)
+    #: One connection under a lock: a second thread would only wait for it.
+    parallel_calls = 1
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = str(path)

@@ -1,0 +1,173 @@
+"""Worker threads for the blocking calls of request handlers (store, scrypt).
+
+Why not `anyio.to_thread` or a plain `ThreadPoolExecutor`: each hands every
+call to whichever thread is free and wakes the event loop once per result, so
+under load every request costs several thread wake-ups and as many hand-overs
+of the GIL between the loop and a crowd of threads, each a context switch.
+On one process that cost more than half the throughput (README, "Throughput").
+
+Here calls wait in one queue and a thread, once awake, keeps taking the next
+call until the queue is empty; results are handed back in batches, one loop
+wake-up for all that finished since the loop last looked. Only `parallel`
+threads are woken for queued calls (1 for a store that serialises its calls
+anyway, more for a connection pool). A call never waits behind a slow one for
+long: while calls are queued and no running call has finished for
+`rescue_after` seconds, one more thread (up to `max_threads`) is woken to
+take them, so one slow query stalls only its own request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import deque
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+#: How long queued calls wait behind running ones before another thread helps.
+RESCUE_AFTER = 0.002
+#: A thread without work for this long ends (a new one starts when needed).
+IDLE_EXIT = 10.0
+
+
+class _Call:
+    """One queued call and the loop waiting for it."""
+
+    __slots__ = ("future", "loop", "work")
+
+    def __init__(self, work: Callable[[], Any], loop: asyncio.AbstractEventLoop) -> None:
+        self.work = work
+        self.loop = loop
+        self.future: asyncio.Future[Any] = loop.create_future()
+
+
+Outcome = tuple[_Call, bool, Any]
+
+
+class WorkerThreads:
+    """Runs blocking callables off the event loop (`await threads.run(work)`)."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        max_threads: int,
+        parallel: int = 1,
+        rescue_after: float = RESCUE_AFTER,
+        idle_exit: float = IDLE_EXIT,
+    ) -> None:
+        if not 1 <= parallel <= max_threads:
+            raise ValueError("need 1 <= parallel <= max_threads")
+        self.name = name
+        self.max_threads = max_threads
+        self.parallel = parallel
+        self.rescue_after = rescue_after
+        self.idle_exit = idle_exit
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._queue: deque[_Call] = deque()
+        self._threads = 0  # alive
+        self._sleeping = 0  # waiting for `_wake` and not yet called
+        self._awake = 0  # running a call or about to take the next one
+        self._tokens = 0  # wake-ups given and not yet taken by a sleeper
+        self._finished = 0  # calls finished so far: progress, for the rescue check
+        self._rescue_armed = False
+        # Finished calls per event loop; an entry exists while its delivery is scheduled.
+        self._done: dict[asyncio.AbstractEventLoop, list[Outcome]] = {}
+
+    @property
+    def threads(self) -> int:
+        """Threads alive now (they end after `idle_exit` seconds without work)."""
+        return self._threads
+
+    async def run(self, work: Callable[[], T]) -> T:
+        """The result of `work()`, called in a worker thread (its exception, raised here)."""
+        call = _Call(work, asyncio.get_running_loop())
+        with self._lock:
+            self._queue.append(call)
+            if self._awake < self.parallel:
+                self._wake_one()
+            elif not self._rescue_armed:
+                self._rescue_armed = True
+                call.loop.call_later(self.rescue_after, self._rescue, self._finished)
+        result: T = await call.future
+        return result
+
+    def _wake_one(self) -> None:
+        """Wake a sleeping thread or start one, unless all are awake (the lock is held)."""
+        if self._sleeping:
+            self._sleeping -= 1
+            self._awake += 1
+            self._tokens += 1
+            self._wake.notify()
+        elif self._threads < self.max_threads:
+            self._threads += 1
+            self._awake += 1
+            name = f"{self.name}-{self._threads}"
+            threading.Thread(target=self._serve, name=name, daemon=True).start()
+
+    def _rescue(self, finished_then: int) -> None:
+        """On the loop: calls still queued and none finished since: wake one more thread."""
+        with self._lock:
+            self._rescue_armed = bool(self._queue)
+            if not self._queue:
+                return
+            if self._finished == finished_then:
+                self._wake_one()
+            finished = self._finished
+        asyncio.get_running_loop().call_later(self.rescue_after, self._rescue, finished)
+
+    def _sleep(self) -> bool:
+        """Wait for a call (the lock is held); False: idle too long, the thread ends."""
+        self._awake -= 1
+        self._sleeping += 1
+        while True:
+            notified = self._wake.wait(self.idle_exit)
+            if self._tokens:  # a waker counted us awake again (whichever sleeper it meant)
+                self._tokens -= 1
+                return True
+            if not notified:
+                self._sleeping -= 1
+                self._threads -= 1
+                return False
+
+    def _serve(self) -> None:
+        lock, queue = self._lock, self._queue
+        while True:
+            with lock:
+                while not queue:
+                    if not self._sleep():
+                        return
+                call = queue.popleft()
+            try:
+                outcome: Outcome = (call, True, call.work())
+            except BaseException as e:  # handed to the awaiting task, raised there
+                outcome = (call, False, e)
+            del call
+            loop = outcome[0].loop
+            with lock:
+                self._finished += 1
+                pending = self._done.get(loop)
+                if pending is not None:  # a delivery is on its way: ride along
+                    pending.append(outcome)
+                    continue
+                self._done[loop] = [outcome]
+            try:
+                loop.call_soon_threadsafe(self._deliver, loop)
+            except RuntimeError:  # that loop is closed: nobody waits any more
+                with lock:
+                    self._done.pop(loop, None)
+
+    def _deliver(self, loop: asyncio.AbstractEventLoop) -> None:
+        """On the loop: settle every call that finished since the last delivery."""
+        with self._lock:
+            done = self._done.pop(loop, [])
+        for call, ok, value in done:
+            if call.future.cancelled():
+                continue
+            if ok:
+                call.future.set_result(value)
+            else:
+                call.future.set_exception(value)
