@@ -4,22 +4,29 @@ Why not `anyio.to_thread` or a plain `ThreadPoolExecutor`: each hands every
 call to whichever thread is free and wakes the event loop once per result, so
 under load every request costs several thread wake-ups and as many hand-overs
 of the GIL between the loop and a crowd of threads, each a context switch.
-On one process that cost more than half the throughput (README, "Throughput").
+On one process on SQLite that cost a third to a half of the requests per
+second (README, "Throughput").
 
 Here calls wait in one queue and a thread, once awake, keeps taking the next
 call until the queue is empty; results are handed back in batches, one loop
 wake-up for all that finished since the loop last looked. Only `parallel`
-threads are woken for queued calls (1 for a store that serialises its calls
-anyway, more for a connection pool). A call never waits behind a slow one for
-long: while calls are queued and no running call has finished for
-`rescue_after` seconds, one more thread (up to `max_threads`) is woken to
-take them, so one slow query stalls only its own request.
+threads are woken for queued calls (the store says how many it can use:
+`Store.parallel_calls`). A call never waits behind a slow one for long: while
+calls are queued and no running call has finished for `rescue_after`
+seconds, one more thread (up to `max_threads`) is woken to take them, so one
+slow query stalls only its own request.
+
+A caller that is cancelled stops waiting, but its call still runs (as with
+`anyio.to_thread`, whose callers wait for it); its result is dropped.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import itertools
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -73,7 +80,11 @@ class WorkerThreads:
         self._awake = 0  # running a call or about to take the next one
         self._tokens = 0  # wake-ups given and not yet taken by a sleeper
         self._finished = 0  # calls finished so far: progress, for the rescue check
-        self._rescue_armed = False
+        self._busy: dict[int, float] = {}  # thread id: when its current call started
+        # Loops with a rescue timer pending: one each, since a loop can stop or close
+        # (a test client's loop ends after its request) before its timer fires.
+        self._rescuing: set[asyncio.AbstractEventLoop] = set()
+        self._numbers = itertools.count(1)
         # Finished calls per event loop; an entry exists while its delivery is scheduled.
         self._done: dict[asyncio.AbstractEventLoop, list[Outcome]] = {}
 
@@ -84,40 +95,55 @@ class WorkerThreads:
 
     async def run(self, work: Callable[[], T]) -> T:
         """The result of `work()`, called in a worker thread (its exception, raised here)."""
-        call = _Call(work, asyncio.get_running_loop())
+        loop = asyncio.get_running_loop()
+        call = _Call(work, loop)
         with self._lock:
             self._queue.append(call)
+            woken = False
             if self._awake < self.parallel:
-                self._wake_one()
-            elif not self._rescue_armed:
-                self._rescue_armed = True
-                call.loop.call_later(self.rescue_after, self._rescue, self._finished)
+                try:
+                    self._wake_one()
+                    woken = True
+                except BaseException:
+                    if not self._threads:  # no thread will ever take it: fail it here
+                        self._queue.remove(call)
+                        raise
+            if not woken and loop not in self._rescuing:
+                self._rescuing = {other for other in self._rescuing if not other.is_closed()}
+                self._rescuing.add(loop)
+                loop.call_later(self.rescue_after, self._rescue, loop, self._finished)
         result: T = await call.future
         return result
 
     def _wake_one(self) -> None:
-        """Wake a sleeping thread or start one, unless all are awake (the lock is held)."""
+        """Wake a sleeping thread or start one, unless all are awake (the lock is held).
+
+        Raises RuntimeError (from `Thread.start`) when no thread can be started;
+        the counts are then unchanged.
+        """
         if self._sleeping:
             self._sleeping -= 1
             self._awake += 1
             self._tokens += 1
             self._wake.notify()
         elif self._threads < self.max_threads:
+            name = f"{self.name}-{next(self._numbers)}"
+            threading.Thread(target=self._serve, name=name, daemon=True).start()
+            # Counted once started; it cannot look before: it needs the lock first.
             self._threads += 1
             self._awake += 1
-            name = f"{self.name}-{self._threads}"
-            threading.Thread(target=self._serve, name=name, daemon=True).start()
 
-    def _rescue(self, finished_then: int) -> None:
-        """On the loop: calls still queued and none finished since: wake one more thread."""
+    def _rescue(self, loop: asyncio.AbstractEventLoop, finished_then: int) -> None:
+        """On `loop`: calls still queued and none finished since: wake one more thread."""
         with self._lock:
-            self._rescue_armed = bool(self._queue)
             if not self._queue:
+                self._rescuing.discard(loop)
                 return
             if self._finished == finished_then:
-                self._wake_one()
+                with contextlib.suppress(RuntimeError):  # none to spare: try next time
+                    self._wake_one()
             finished = self._finished
-        asyncio.get_running_loop().call_later(self.rescue_after, self._rescue, finished)
+        loop.call_later(self.rescue_after, self._rescue, loop, finished)
 
     def _sleep(self) -> bool:
         """Wait for a call (the lock is held); False: idle too long, the thread ends."""
@@ -133,21 +159,44 @@ class WorkerThreads:
                 self._threads -= 1
                 return False
 
+    def _excess(self) -> bool:
+        """More threads awake than `parallel`, not counting those stuck in a slow call.
+
+        A rescue wakes a thread for a stall, and also when a busy process only
+        kept the running calls waiting for the GIL; once not needed it goes back
+        to sleep, or under load all `max_threads` would stay awake and fight
+        over the GIL. Queued calls stay watched by the rescue (the lock is held).
+        """
+        if self._awake <= self.parallel:
+            return False
+        since = time.monotonic() - self.rescue_after
+        stuck = sum(1 for started in self._busy.values() if started < since)
+        return self._awake - stuck > self.parallel
+
     def _serve(self) -> None:
-        lock, queue = self._lock, self._queue
+        lock, queue, busy = self._lock, self._queue, self._busy
+        me = threading.get_ident()
         while True:
             with lock:
-                while not queue:
+                while not queue or self._excess():
                     if not self._sleep():
                         return
                 call = queue.popleft()
+                busy[me] = time.monotonic()
             try:
                 outcome: Outcome = (call, True, call.work())
+            except StopIteration as e:
+                # A future refuses it (it would end the awaiting coroutine): as asyncio
+                # does for a coroutine (PEP 479), it becomes a RuntimeError.
+                error = RuntimeError(f"{call.work!r} raised StopIteration")
+                error.__cause__ = e
+                outcome = (call, False, error)
             except BaseException as e:  # handed to the awaiting task, raised there
                 outcome = (call, False, e)
             del call
             loop = outcome[0].loop
             with lock:
+                del busy[me]
                 self._finished += 1
                 pending = self._done.get(loop)
                 if pending is not None:  # a delivery is on its way: ride along
@@ -165,7 +214,7 @@ class WorkerThreads:
         with self._lock:
             done = self._done.pop(loop, [])
         for call, ok, value in done:
-            if call.future.cancelled():
+            if call.future.done():  # the awaiting task was cancelled
                 continue
             if ok:
                 call.future.set_result(value)
