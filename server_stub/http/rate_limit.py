@@ -29,7 +29,7 @@ from server_stub.http.errors import INTERNAL, Problem
 from server_stub.settings import RateLimit, rate_table
 from server_stub.storage.protocol import Store
 from server_stub.storage.records import StorageUnavailable
-from server_stub.worker_threads import WorkerThreads
+from server_stub.worker_threads import Threads
 
 TOO_MANY_REQUESTS = Problem(429, None, "Too many requests. Please try again later.")
 LOGGER = logging.getLogger("server_stub")
@@ -83,7 +83,7 @@ class RateLimitMiddleware:
         addresses: ClientAddress,
         base_path: str,
         now: Callable[[], datetime],
-        threads: WorkerThreads,
+        threads: Threads,
     ) -> None:
         self.app = app
         self.limiter = limiter

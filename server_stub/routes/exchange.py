@@ -14,7 +14,7 @@ from server_stub.services.accounts import AccountService, ClientMeta
 from server_stub.services.two_factor import TwoFactorService
 from server_stub.settings import Clock, Settings
 from server_stub.storage.records import SessionRecord, UserRecord
-from server_stub.worker_threads import WorkerThreads
+from server_stub.worker_threads import Threads
 
 T = TypeVar("T")
 
@@ -32,9 +32,9 @@ class AppParts:
     origins: OriginPolicy
     addresses: ClientAddress
     #: Worker threads for store calls: a slow query never stalls the event loop.
-    threads: WorkerThreads
+    threads: Threads
     #: Worker threads for password hashing (scrypt needs 32 MiB and ~0.1 s).
-    hash_threads: WorkerThreads
+    hash_threads: Threads
 
     async def blocking(self, work: Callable[[], T]) -> T:
         """Run `work` (store calls) in a worker thread.

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from server_stub.worker_threads import WorkerThreads
+from server_stub.worker_threads import AnyioThreads, WorkerThreads, worker_threads
 
 T = TypeVar("T")
 
@@ -330,3 +330,17 @@ def test_threads_woken_for_a_stall_go_back_to_sleep_after_it(gate: Gate) -> None
 
     run(scenario())
     assert peak <= 2
+
+
+def test_a_store_that_can_use_every_thread_keeps_anyio_threads() -> None:
+    """A connection pool: every call gets a thread at once, the queue saves nothing."""
+    pooled = worker_threads("wt-test-pooled", max_threads=4, parallel=4)
+    assert isinstance(pooled, AnyioThreads)
+    assert isinstance(worker_threads("wt-test-one", max_threads=4, parallel=2), WorkerThreads)
+
+    async def scenario() -> None:
+        assert await pooled.run(lambda: 6 * 7) == 42
+        with pytest.raises(Boom, match="pool said no"):
+            await pooled.run(raises(Boom("pool said no")))
+
+    run(scenario())
