@@ -6,7 +6,6 @@ tests build a fresh one per test and several can live in one process.
 
 from __future__ import annotations
 
-import anyio
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -31,6 +30,7 @@ from server_stub.services.two_factor import TwoFactorService
 from server_stub.settings import Clock, Settings, system_clock
 from server_stub.storage.protocol import Store
 from server_stub.web.pages import WebPages
+from server_stub.worker_threads import worker_threads
 
 #: Concurrent scrypt computations (each needs 32 MiB).
 HASH_THREADS = 4
@@ -96,8 +96,10 @@ def create_app(
         signer=CookieSigner(settings.secret, settings.secure_cookies),
         origins=OriginPolicy(settings.base_url, settings.trusted_origins),
         addresses=ClientAddress(settings.trusted_proxies),
-        threads=anyio.CapacityLimiter(STORE_THREADS),
-        hash_threads=anyio.CapacityLimiter(HASH_THREADS),
+        threads=worker_threads(
+            "store", max_threads=STORE_THREADS, parallel=min(store.parallel_calls, STORE_THREADS)
+        ),
+        hash_threads=worker_threads("hash", max_threads=HASH_THREADS, parallel=HASH_THREADS),
     )
     table: dict[tuple[str, str], ASGIApp] = {
         (endpoint.method, settings.base_path + endpoint.path): request_response(

@@ -22,7 +22,6 @@ import logging
 from collections.abc import Callable, Collection
 from datetime import datetime
 
-import anyio.to_thread
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server_stub.http.client_address import ClientAddress
@@ -30,6 +29,7 @@ from server_stub.http.errors import INTERNAL, Problem
 from server_stub.settings import RateLimit, rate_table
 from server_stub.storage.protocol import Store
 from server_stub.storage.records import StorageUnavailable
+from server_stub.worker_threads import Threads
 
 TOO_MANY_REQUESTS = Problem(429, None, "Too many requests. Please try again later.")
 LOGGER = logging.getLogger("server_stub")
@@ -83,7 +83,7 @@ class RateLimitMiddleware:
         addresses: ClientAddress,
         base_path: str,
         now: Callable[[], datetime],
-        threads: anyio.CapacityLimiter,
+        threads: Threads,
     ) -> None:
         self.app = app
         self.limiter = limiter
@@ -103,9 +103,8 @@ class RateLimitMiddleware:
             return
         address = self.addresses.of(scope)
         try:
-            wait = await anyio.to_thread.run_sync(
-                self.limiter.hit, address, sub_path, self.now(), limiter=self.threads
-            )
+            now = self.now()
+            wait = await self.threads.run(lambda: self.limiter.hit(address, sub_path, now))
         except StorageUnavailable as e:
             # Refuse rather than let requests through uncounted.
             LOGGER.error("rate limit for %s: the database did not answer: %s", sub_path, e)

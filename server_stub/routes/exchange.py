@@ -7,9 +7,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 
-import anyio
-import anyio.to_thread
-
 from server_stub.http.client_address import ClientAddress
 from server_stub.http.cookies import CookieNames, CookieSigner, OutgoingCookies
 from server_stub.http.origin import OriginPolicy
@@ -17,6 +14,7 @@ from server_stub.services.accounts import AccountService, ClientMeta
 from server_stub.services.two_factor import TwoFactorService
 from server_stub.settings import Clock, Settings
 from server_stub.storage.records import SessionRecord, UserRecord
+from server_stub.worker_threads import Threads
 
 T = TypeVar("T")
 
@@ -34,9 +32,9 @@ class AppParts:
     origins: OriginPolicy
     addresses: ClientAddress
     #: Worker threads for store calls: a slow query never stalls the event loop.
-    threads: anyio.CapacityLimiter
+    threads: Threads
     #: Worker threads for password hashing (scrypt needs 32 MiB and ~0.1 s).
-    hash_threads: anyio.CapacityLimiter
+    hash_threads: Threads
 
     async def blocking(self, work: Callable[[], T]) -> T:
         """Run `work` (store calls) in a worker thread.
@@ -45,11 +43,11 @@ class AppParts:
         the rest stays on the event loop, where the Python work is cheaper
         than handing the interpreter back and forth between threads.
         """
-        return await anyio.to_thread.run_sync(work, limiter=self.threads)
+        return await self.threads.run(work)
 
     async def hashing(self, work: Callable[[], T]) -> T:
         """Run `work` that hashes a password (and calls the store) in a worker thread."""
-        return await anyio.to_thread.run_sync(work, limiter=self.hash_threads)
+        return await self.hash_threads.run(work)
 
 
 @dataclass(slots=True)

@@ -40,6 +40,9 @@ MAX_FAILURES = 100_000
 class MemoryStore:
     """Dictionaries behind a lock."""
 
+    #: One lock: a second thread would only wait for it.
+    parallel_calls = 1
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._users: dict[str, UserRecord] = {}

@@ -148,6 +148,8 @@ class PostgresStore(SqlStore):
             pool.close()
             raise StorageError(f"cannot connect to the database {self.url}") from e
         self._pool = _Pool(pool, self.url)
+        #: Each call waits on the network with the GIL released: one per connection.
+        self.parallel_calls = pool_size
         super().__init__(self._pool)
         try:
             self._migrate()

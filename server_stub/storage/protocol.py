@@ -29,6 +29,11 @@ from server_stub.storage.records import (
 class Store(Protocol):
     """Users, sessions, second factors, challenges and trusted devices."""
 
+    @property
+    def parallel_calls(self) -> int:
+        """How many calls can usefully run at once (one connection under a lock: 1)."""
+        ...
+
     # -- users -------------------------------------------------------------
     def create_user(self, user: UserRecord, password_hash: str) -> None:
         """Insert a user. Raises `DuplicateEmail` if the e-mail is taken."""

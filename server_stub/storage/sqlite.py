@@ -82,6 +82,13 @@ class SQLiteStore(SqlStore):
     """A `Store` in one SQLite file (or `":memory:"`)."""
 
     duplicate_errors = (sqlite3.IntegrityError,)
+    #: One connection under a lock, yet two threads: while one waits for the
+    #: file's write lock held by another process (SQLite's busy handler sleeps
+    #: 1, 2, 5 ms...), the other does the service work around its own store
+    #: call (a TOTP check, building rows), which needs no lock. With one thread,
+    #: two workers on one file served about a quarter fewer verify-totp
+    #: requests at 8 connections than with `anyio.to_thread`.
+    parallel_calls = 2
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = str(path)
