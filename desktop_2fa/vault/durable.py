@@ -97,35 +97,38 @@ def _temp_name(path: Path) -> Path:
     return path.parent / f".{path.name}.{os.urandom(6).hex()}.tmp"
 
 
-def remove_stale_temps(path: Path) -> None:
-    """Remove temp files a killed writer left beside `path` and in its backups/.
+def _stale_temps(path: str) -> Iterator[str]:
+    """The temp files a writer of `path` names (`_temp_name`), beside it and in its backups/.
 
-    Only under `write_lock(path)`: no other writer of ours is mid-write then.
+    Matched as text, not by a glob: a vault named "v[1].json" would make the
+    pattern match ".v1.json.*.tmp", the temp file of another vault in the same
+    folder, which its own writer may be about to put in place.
     """
-    for folder in (path.parent, backups_dir(path)):
-        for stale in folder.glob(f".{path.name}.*.tmp"):
-            with contextlib.suppress(FileNotFoundError):
-                stale.unlink()
-
-
-def has_stale_temps(path: str | os.PathLike[str]) -> bool:
-    """Whether `remove_stale_temps` has anything to remove (its glob, without pathlib)."""
-    path = os.fspath(path)
-    name = os.path.basename(path)
-    if any(c in name for c in "*?["):  # read as a pattern by the glob
-        from pathlib import Path
-
-        folders = (Path(path).parent, backups_dir(Path(path)))
-        return any(True for folder in folders for _ in folder.glob(f".{name}.*.tmp"))
-    start, end = f".{name}.", ".tmp"
-    for folder in (os.path.dirname(path) or ".", os.path.join(os.path.dirname(path), "backups")):
+    directory = os.path.dirname(path)
+    start = f".{os.path.basename(path)}."
+    for folder in (directory or ".", os.path.join(directory, "backups")):
         try:
             names = os.listdir(folder)
         except OSError:
             continue  # no such folder: nothing left there
-        if any(n[: len(start)] == start and n[len(start) :].endswith(end) for n in names):
-            return True
-    return False
+        for name in names:
+            if name.startswith(start) and name[len(start) :].endswith(".tmp"):
+                yield os.path.join(folder, name)
+
+
+def remove_stale_temps(path: str | os.PathLike[str]) -> None:
+    """Remove temp files a killed writer left beside `path` and in its backups/.
+
+    Only under `write_lock(path)`: no other writer of ours is mid-write then.
+    """
+    for stale in list(_stale_temps(os.fspath(path))):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(stale)
+
+
+def has_stale_temps(path: str | os.PathLike[str]) -> bool:
+    """Whether `remove_stale_temps` has anything to remove (the read path's question)."""
+    return any(True for _ in _stale_temps(os.fspath(path)))
 
 
 @contextlib.contextmanager

@@ -46,13 +46,13 @@ def test_expanded_is_what_pathlib_spells(monkeypatch: pytest.MonkeyPatch, home: 
         ("vault.json", [".vault.json.0a1b2c3d4e5f.tmp"]),
         ("vault.json", [".vault.json..tmp"]),
         ("vault.json", [".vault.json.tmp", "vault.json.0a1b.tmp", ".vault.json.0a1b.tmpx"]),
-        ("v[1].json", [".v1.json.0a1b.tmp"]),  # the glob reads "[1]" as a pattern
+        ("v[1].json", [".v1.json.0a1b.tmp"]),  # another vault's: a glob would read "[1]"
         ("v[1].json", [".v[1].json.0a1b.tmp"]),
         ("a*b.json", [".aXb.json.0a1b.tmp"]),
     ],
 )
 @pytest.mark.parametrize("where", ["beside", "backups"])
-def test_stale_temps_are_found_as_the_glob_that_removes_them_finds_them(
+def test_stale_temps_are_found_exactly_where_they_are_removed(
     tmp_path: Path, name: str, temps: list[str], where: str
 ) -> None:
     vault = tmp_path / name
@@ -64,6 +64,23 @@ def test_stale_temps_are_found_as_the_glob_that_removes_them_finds_them(
     found = has_stale_temps(str(vault))
     remove_stale_temps(vault)
     assert found == ({p.name for p in folder.iterdir()} != before)
+
+
+@pytest.mark.parametrize(
+    ("name", "others"),
+    [
+        ("v[1].json", ".v1.json.0a1b.tmp"),
+        ("a*b.json", ".aXb.json.0a1b.tmp"),
+        ("a?.json", ".ab.json.1.tmp"),
+    ],
+)
+def test_another_vaults_temp_file_is_left_alone(tmp_path: Path, name: str, others: str) -> None:
+    """A vault whose name holds glob characters takes only its own temp files."""
+    ours = tmp_path / f".{name}.0a1b.tmp"
+    for temp in (ours, tmp_path / others):
+        temp.write_bytes(b"")
+    remove_stale_temps(tmp_path / name)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [others]
 
 
 def test_kept_versions_are_listed_oldest_first_and_only_this_vaults(tmp_path: Path) -> None:
