@@ -32,6 +32,8 @@ $(STAMP): pyproject.toml
 	# An editable install compiles nothing; without bytecode every start of
 	# `desktop-2fa` would recompile the package (PYTHONDONTWRITEBYTECODE is common).
 	$(BIN)/python -m compileall -q desktop_2fa server_stub
+	# Likewise the methods `dataclasses` writes for `code` and `list` (cli/quick_dataclasses.py).
+	$(BIN)/python -m desktop_2fa.cli.quick_dataclasses
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -78,3 +78,10 @@ def parse(arguments: list[str]) -> SimpleNamespace | None:
 
     found["handler"] = getattr(read_commands, f"cmd_{command}")
     return SimpleNamespace(**defaults, **found)
+
+
+def done() -> None:
+    """After the command: keep what the quick path compiled for the next start."""
+    from desktop_2fa.cli import quick_dataclasses
+
+    quick_dataclasses.save()

@@ -9,7 +9,7 @@ unlock later asks for the same key and simply collects it (`argon2id.derive`).
 
 Whatever runs before the derivation starts adds to every `code`, so this
 module and what it imports stay light: the header is read from the end of the
-file (`header.peek`, not the whole 6 MB of a 10,000-account vault), and
+file (`header.peek`, not the whole 5 MB of a 10,000-account vault), and
 nothing here imports typing, dataclasses, pathlib or the crypto library.
 
 Everything here is best effort and silent: on any doubt it does nothing, and

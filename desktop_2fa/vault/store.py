@@ -170,6 +170,7 @@ class VaultFile:
         """
         raw, st = _read(self.location)
         env = envelope.decode(raw)
+        del raw  # its memory takes the plaintext (`envelope._reuse_big_buffers`)
         try:  # before the key, which the CLI's head start may still be deriving
             repair = rewrap.needs_repair(os.path.realpath(self.location), env.kdf, env.slots)
         except OSError:

@@ -10,7 +10,9 @@ given twice, abbreviations, a second QUERY, `--`, help, a link.
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -18,6 +20,8 @@ from hypothesis import strategies as st
 
 from desktop_2fa.cli import plain_arguments
 from desktop_2fa.cli.parser import build_parser
+from desktop_2fa.vault.crypto import KdfParams
+from desktop_2fa.vault.store import VaultFile
 
 TOKENS = [
     "code", "list", "add", "Example", "", "x y", "--json", "--js", "--json=1",
@@ -94,3 +98,25 @@ def test_whenever_it_answers_argparse_answers_the_same(argv: list[str]) -> None:
     plain = _plain(argv)
     if plain is not None:
         assert plain == _argparse(argv)
+
+
+def test_only_the_short_reads_run_without_the_garbage_collector(
+    vault_path: Path, fast_kdf: KdfParams, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`desktop-2fa` starts with cyclic collection off (`main.run`); the app, a load
+    test or an import may run for hours, so every command argparse reads turns it
+    back on, and only `code` and `list` finish without it."""
+    from desktop_2fa.cli.main import main
+
+    VaultFile(vault_path).create("pw", kdf=fast_kdf)
+    monkeypatch.setenv("DESKTOP_2FA_VAULT", str(vault_path))
+    monkeypatch.setenv("DESKTOP_2FA_PASSWORD", "pw")
+    gc.disable()
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main(["list"]) == 0
+            assert not gc.isenabled()
+            assert main(["code", "--at", "1700000000"]) == 0  # argparse reads --at
+        assert gc.isenabled()
+    finally:
+        gc.enable()

@@ -21,7 +21,14 @@ from desktop_2fa.core.params import OtpKind, OtpParams
 from desktop_2fa.vault import account_lines, contents, search
 from desktop_2fa.vault.account_lines import LazyContents
 from desktop_2fa.vault.crypto import KdfParams
-from desktop_2fa.vault.model import Account, BackupCode, BackupCodeSet, Enrollment, VaultData
+from desktop_2fa.vault.model import (
+    Account,
+    BackupCode,
+    BackupCodeSet,
+    BackupSource,
+    Enrollment,
+    VaultData,
+)
 from desktop_2fa.vault.store import VaultFile
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -64,6 +71,54 @@ def test_the_payload_is_one_account_a_line_and_plain_json() -> None:
     assert contents.from_dict(json.loads(plaintext)) == data
     assert LazyContents(plaintext).data() == data
     assert LazyContents(account_lines.dumps({"accounts": []})).data() == VaultData()
+
+
+def test_members_left_at_their_defaults_are_not_written() -> None:
+    """Each account line held an empty note, group and backup-code set, and every
+    unused code a "used_at": null: a fifth of a plain account's bytes, which a
+    10,000-account vault reads, hashes, decodes and searches on every `code`."""
+    plain = _account(0, "GitHub", "alice")
+    rich = dataclasses.replace(
+        _account(1, "Bank", "bob", "Work"),
+        note="a note",
+        favourite=True,
+        backup_codes=BackupCodeSet(
+            (BackupCode("1111-2222"), BackupCode("3333", True, NOW), BackupCode("4444", True)),
+            source=BackupSource.IMPORT,
+            updated_at=NOW,
+        ),
+    )
+    data = VaultData(accounts=(plain, rich))
+    plaintext = _payload(data)
+    plain_line, rich_line = (json.loads(line.rstrip(b",")) for line in plaintext.split(b"\n")[1:3])
+    for member in ("note", "group", "favourite", "backup_codes"):
+        assert member not in plain_line
+        assert member in rich_line
+    assert rich_line["backup_codes"]["codes"] == [
+        {"code": "1111-2222", "used": False},
+        {"code": "3333", "used": True, "used_at": NOW.isoformat()},
+        {"code": "4444", "used": True},
+    ]
+    assert LazyContents(plaintext).data() == data
+    assert LazyContents(plaintext).find("bank") == [rich]
+
+
+def test_lines_that_spell_out_the_defaults_open_the_same() -> None:
+    """What this version wrote before: every member, defaults included."""
+    data = _data([("GitHub", "alice", ""), ("Bank", "bob", "Work")])
+    body = contents.to_dict(data)
+    for account in body["accounts"]:
+        account.setdefault("note", "")
+        account.setdefault("group", "")
+        account.setdefault("favourite", False)
+        account["backup_codes"] = {"source": "manual", "updated_at": None, "codes": []}
+    body["accounts"][1]["backup_codes"]["codes"] = [{"code": "1", "used": False, "used_at": None}]
+    body["vault_id"], body["generation"] = "0" * 32, 1
+    spelled_out = account_lines.dumps(body)
+    assert b'"note":""' in spelled_out
+    assert LazyContents(spelled_out).data().accounts[0] == data.accounts[0]
+    assert LazyContents(spelled_out).data().accounts[1].backup_codes.codes == (BackupCode("1"),)
+    assert LazyContents(spelled_out).find("github") == [data.accounts[0]]
 
 
 label = st.text(TRICKY, max_size=6)
