@@ -99,6 +99,10 @@ class MethodCache:
 
     def exec(self, source: Any, globals: Any = None, locals: Any = None, /) -> None:
         """`exec`, compiling each text only the first time it is seen."""
+        if globals is None:  # as the builtin: the caller's namespaces, not this module's
+            caller = sys._getframe(1)
+            globals = caller.f_globals
+            locals = caller.f_locals if locals is None else locals
         if type(source) is str:
             code = self.codes.get(source)
             if code is None:

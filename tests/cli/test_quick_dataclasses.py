@@ -202,6 +202,21 @@ def test_a_file_that_is_not_ours_is_not_used(tmp_path: Path, content: bytes) -> 
     assert cache.added
 
 
+def test_without_namespaces_it_runs_in_the_callers_as_the_builtin_does() -> None:
+    cache = MethodCache("unused")
+    marker = "the caller's"
+
+    def caller() -> object:
+        seen = marker  # noqa: F841 - read by the executed text
+        cache.exec("found = (seen, TYPE_OF_TEST)")
+        return sys._getframe().f_locals["found"]
+
+    assert caller() == ("the caller's", "module global")
+
+
+TYPE_OF_TEST = "module global"
+
+
 def test_a_failed_save_leaves_the_old_file_and_no_temp_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
