@@ -8,6 +8,7 @@ import re
 import pytest
 
 from desktop_2fa.importers import errors, registry
+from desktop_2fa.importers.base import ImportResult
 from desktop_2fa.importers.session import SourceFile, import_files
 from tests.data.canonical import FIXTURE_PASSWORD
 from tests.importers.support import FIXTURES
@@ -262,20 +263,28 @@ def test_a_huge_secret_is_an_entry_error_that_does_not_echo_it() -> None:
     assert len(str(error)) < 300
 
 
-def test_a_database_text_that_is_not_utf8_is_read_not_a_traceback() -> None:
-    """Found by the fuzz test: a TEXT column holding bytes that are not UTF-8."""
+def _google_db_changed_by(*statements: str) -> ImportResult:
+    """Google Authenticator's database from the fixtures, after `statements`, imported."""
     import sqlite3
 
     db = sqlite3.connect(":memory:")
     db.deserialize((FIXTURES / "google_authenticator.db").read_bytes())
-    db.execute("UPDATE accounts SET issuer = CAST(X'80FF' AS TEXT) WHERE rowid = 1")
+    for statement in statements:
+        db.execute(statement)
     db.commit()
     data = db.serialize()
     db.close()
-    result = import_files(
+    return import_files(
         [SourceFile("databases", data)], format_name="google-authenticator-db",
         password=lambda f, t: "",
     )  # fmt: skip
+
+
+def test_a_database_text_that_is_not_utf8_is_read_not_a_traceback() -> None:
+    """Found by the fuzz test: a TEXT column holding bytes that are not UTF-8."""
+    result = _google_db_changed_by(
+        "UPDATE accounts SET issuer = CAST(X'80FF' AS TEXT) WHERE rowid = 1"
+    )
     assert len(result.entries) + len(result.errors) >= 2
     assert all("\x80" not in str(e) for e in result.errors)
 
@@ -308,26 +317,17 @@ def test_a_damaged_file_is_named_by_its_extension_before_words_in_its_name(
 
 def test_a_database_number_of_thousands_of_digits_is_one_entry_error() -> None:
     """int() refuses more than 4,300 digits with a ValueError that ended the import."""
-    import sqlite3
-
-    db = sqlite3.connect(":memory:")
-    db.deserialize((FIXTURES / "google_authenticator.db").read_bytes())
-    # The file names its own column types: TEXT keeps the digits as they are.
-    db.execute("ALTER TABLE accounts RENAME TO original")
     texts = ", ".join(
         f"{c} TEXT" for c in ("email", "secret", "counter", "type", "provider", "issuer")
     )
-    db.execute(f"CREATE TABLE accounts (_id INTEGER PRIMARY KEY, {texts}, original_name TEXT)")
-    db.execute("INSERT INTO accounts SELECT * FROM original")
-    db.execute("DROP TABLE original")
-    db.execute("UPDATE accounts SET type = ? WHERE rowid = 1", ("7" * 5000,))
-    db.commit()
-    data = db.serialize()
-    db.close()
-    result = import_files(
-        [SourceFile("databases", data)], format_name="google-authenticator-db",
-        password=lambda f, t: "",
-    )  # fmt: skip
+    result = _google_db_changed_by(
+        # The file names its own column types: TEXT keeps the digits as they are.
+        "ALTER TABLE accounts RENAME TO original",
+        f"CREATE TABLE accounts (_id INTEGER PRIMARY KEY, {texts}, original_name TEXT)",
+        "INSERT INTO accounts SELECT * FROM original",
+        "DROP TABLE original",
+        f"UPDATE accounts SET type = '{'7' * 5000}' WHERE rowid = 1",
+    )
     assert len(result.errors) == 1
     assert len(str(result.errors[0])) < 300
     assert result.entries
