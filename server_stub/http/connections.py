@@ -84,14 +84,22 @@ class GuardedHttpProtocol(HttpToolsProtocol):
     def data_received(self, data: bytes) -> None:
         if self._refused:
             return
-        if self._deadline is None and self._between_requests():
-            self._arm()  # the first bytes of the next request on a kept-alive connection
-        super().data_received(data)
+        super().data_received(data)  # a new request's first byte arms the deadline
+        if self._deadline is None and self._between_requests() and not self.transport.is_closing():
+            # Bytes that began no request: the body of one already answered
+            # (a 404 or 429 need not read it). uvicorn stopped its keep-alive
+            # timer on their arrival; the connection is idle again, so it
+            # gets that timer back rather than a request head's deadline,
+            # whose 408 would answer the client's next request.
+            self._unset_keepalive_if_required()
+            self.timeout_keep_alive_task = self.loop.call_later(
+                self.timeout_keep_alive, self.timeout_keep_alive_handler
+            )
 
     def on_message_begin(self) -> None:
         self._head_bytes = 0
         if self._deadline is None:
-            self._arm()  # a request pipelined behind one still running
+            self._arm()  # the first byte of a request, on a kept-alive connection too
         super().on_message_begin()
 
     def _count(self, size: int) -> bool:

@@ -67,6 +67,28 @@ def test_a_half_sent_header_is_cut_off_with_408() -> None:
     assert "Traceback" not in log
 
 
+def test_a_body_sent_after_its_answer_does_not_start_the_next_requests_deadline() -> None:
+    """Bytes of a request already answered (its body, arriving after a 404 or 429
+    that did not wait for it) armed the deadline for the next request's head, so
+    a client that then stayed idle for the deadline, as the round trip does for a
+    rate limit's Retry-After, had its next request answered 408."""
+    with spawn("--memory", "--header-timeout", "1") as server:
+        sock = socket.create_connection(("127.0.0.1", server.port))
+        sock.settimeout(30)
+        sock.sendall(
+            b"POST /api/auth/nothing-here HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 2\r\n\r\n"
+        )
+        assert sock.recv(4096).startswith(b"HTTP/1.1 404 ")
+        sock.sendall(b"{}")  # the body, after the answer
+        time.sleep(1.5)  # idle, longer than a request head may take
+        sock.sendall(b"GET /api/auth/ok HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert sock.recv(4096).startswith(b"HTTP/1.1 200 ")
+        sock.close()
+        log = server.stop()
+    assert "Traceback" not in log
+
+
 def test_an_endless_request_head_gets_431() -> None:
     with spawn("--memory") as server:
         sock = socket.create_connection(("127.0.0.1", server.port))
